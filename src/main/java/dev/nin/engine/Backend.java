@@ -1,0 +1,118 @@
+package dev.nin.engine;
+
+import dev.nin.model.Shape;
+
+import java.util.Map;
+
+/**
+ * The operations NiN needs to train, over memory the backend owns. Three implementations: {@code reference}
+ * (plain Java loops, the definition of every operation, used as the oracle in tests), {@code cpu} (ND4J +
+ * oneDNN) and {@code gpu} (CUDA, cuDNN, cuBLAS through java.lang.foreign).
+ *
+ * <p>Conventions shared by every implementation:
+ * <ul>
+ *   <li>Tensors are float32, row-major; images are (N, C, H, W); convolution weights are (out, in, k, k)
+ *       (PyTorch's OIHW), biases (out); labels are class indices stored as floats, shape (N).</li>
+ *   <li>Outputs are preallocated by the caller and overwritten (never accumulated into), except
+ *       {@link #softmaxCrossEntropy}'s {@code stats}, which is a running sum.</li>
+ *   <li>Operations may run asynchronously; {@link #download} and {@link #sumOfSquares} wait for them.</li>
+ * </ul>
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "reference", "cpu" or "gpu". */
+    String name();
+
+    /** The hardware in words, e.g. "NVIDIA H200" or "2 cores, AMD EPYC 7B13". */
+    String device();
+
+    /** Versions and settings worth recording with a run (library versions, driver, math mode). */
+    Map<String, String> provenance();
+
+    /** A new zero-filled tensor; freed when the backend closes. */
+    Tensor allocate(Shape shape);
+
+    /** The same memory seen with another shape of the same size (e.g. Flatten). */
+    Tensor view(Tensor t, Shape shape);
+
+    void upload(float[] src, Tensor dst);
+
+    void download(Tensor src, float[] dst);
+
+    void fill(Tensor t, float value);
+
+    /** y = conv2d(x, w) + b, with square kernel, stride and zero padding; no dilation, no groups. */
+    void conv2dForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y);
+
+    /** y = relu(conv2d(x, w) + b). Backends that can fuse the three override this. */
+    default void conv2dBiasReluForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
+        conv2dForward(x, w, b, stride, padding, y);
+        relu(y, y);
+    }
+
+    /** dx = the gradient of the loss with respect to the convolution's input, given dy and w. */
+    void conv2dBackwardData(Tensor dy, Tensor w, int stride, int padding, Tensor dx);
+
+    /** dw and db = the gradients with respect to the weights and bias, given the input x and dy. */
+    void conv2dBackwardFilter(Tensor x, Tensor dy, int stride, int padding, Tensor dw, Tensor db);
+
+    /** y = max(0, x); y may be x. */
+    void relu(Tensor x, Tensor y);
+
+    /** dx = dy where y &gt; 0, else 0, from the ReLU's output y; dx may be dy. */
+    void reluBackward(Tensor y, Tensor dy, Tensor dx);
+
+    /** Max over kernel×kernel windows moved by stride, no padding. */
+    void maxPool2d(Tensor x, int kernel, int stride, Tensor y);
+
+    /** Routes each dy to the first position (in row-major window order) that holds its window's maximum. */
+    void maxPool2dBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx);
+
+    /** mask[i] = {@link DropoutMask#value}(seed, i, p); y = x · mask. */
+    void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y);
+
+    /** dx = dy · mask; dx may be dy. */
+    void dropoutBackward(Tensor dy, Tensor mask, Tensor dx);
+
+    /** (N, C, H, W) to (N, C, 1, 1): the mean over H×W. */
+    void globalAvgPool(Tensor x, Tensor y);
+
+    /** dx[n, c, h, w] = dy[n, c] / (H·W). */
+    void globalAvgPoolBackward(Tensor dy, Tensor dx);
+
+    /**
+     * Softmax cross-entropy of logits (N, K, ...) (viewed as (N, K)) against labels (N). Adds the summed loss
+     * to stats[0] and the number of rows whose arg-max (first maximum) equals the label to stats[1]. When
+     * dlogits is not null it receives the gradient of the <em>mean</em> loss: (softmax − one-hot) / N.
+     */
+    void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats);
+
+    /** w = w − lr · dw (plain SGD, PyTorch's semantics without momentum or weight decay). */
+    void sgdStep(Tensor w, Tensor dw, float lr);
+
+    /**
+     * Bilinear resize of (N, C, h, w) to (N, C, H, W) with half-pixel centres and edge clamping
+     * (PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}, no antialiasing).
+     */
+    void resizeBilinear(Tensor src, Tensor dst);
+
+    /** Σ t[i]², waiting for pending work; used sparingly (gradient norms for divergence checks). */
+    double sumOfSquares(Tensor t);
+
+    /** Peak memory the backend has used so far, in bytes (device memory for the GPU, resident memory for the CPU). */
+    long peakMemoryBytes();
+
+    /** Waits until all queued work is done. */
+    default void synchronize() {
+    }
+
+    @Override
+    void close();
+
+    /** Checks that a shape matches, naming the operation and both shapes otherwise. */
+    static void requireShape(String op, String what, Tensor t, Shape expected) {
+        if (!t.shape().equals(expected)) {
+            throw new IllegalArgumentException(op + ": " + what + " has shape " + t.shape() + ", expected " + expected);
+        }
+    }
+}
