@@ -105,6 +105,32 @@ public sealed interface LayerSpec {
         }
     }
 
+    /** A fully connected (dense) layer y = x·Wᵀ + b on (N, in) inputs; AlexNet's classifier uses three. */
+    record Linear(int inFeatures, int outFeatures) implements LayerSpec {
+        public Linear {
+            if (inFeatures <= 0 || outFeatures <= 0) {
+                throw new IllegalArgumentException("invalid dense layer " + inFeatures + "->" + outFeatures);
+            }
+        }
+
+        @Override
+        public Shape outputShape(Shape in) {
+            if (in.rank() != 2 || in.dim(1) != inFeatures) {
+                throw new IllegalArgumentException(this + " needs an (N, " + inFeatures + ") input, got " + in);
+            }
+            return Shape.of(in.dim(0), outFeatures);
+        }
+
+        /** Weights are (out, in), PyTorch's layout. */
+        public Shape weightShape() {
+            return Shape.of(outFeatures, inFeatures);
+        }
+
+        public Shape biasShape() {
+            return Shape.of(outFeatures);
+        }
+    }
+
     private static void requireImage(Shape in, LayerSpec layer) {
         if (in.rank() != 4) throw new IllegalArgumentException(layer + " needs an (N, C, H, W) input, got " + in);
     }
