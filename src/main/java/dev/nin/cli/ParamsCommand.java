@@ -25,16 +25,16 @@ final class ParamsCommand implements Command {
     }
 
     static String table(NetworkSpec net) {
-        StringBuilder sb = new StringBuilder(String.format("%-10s %-32s %12s%n", "stage", "layer", "parameters"));
+        StringBuilder sb = new StringBuilder(String.format("%-10s %-40s %12s%n", "stage", "layer", "parameters"));
         for (Stage stage : net.stages()) {
             for (LayerSpec layer : stage.layers()) {
                 long n = ParameterCount.of(layer);
-                if (n > 0) sb.append(String.format("%-10s %-32s %,12d%n", stage.name(), layer, n));
+                if (n > 0) sb.append(String.format("%-10s %-40s %,12d%n", stage.name(), layer.label(), n));
             }
             long perStage = ParameterCount.of(stage);
-            if (perStage > 0) sb.append(String.format("%-10s %-32s %,12d%n", "", "= " + stage.name() + " total", perStage));
+            if (perStage > 0) sb.append(String.format("%-10s %-40s %,12d%n", "", "= " + stage.name() + " total", perStage));
         }
-        sb.append(String.format("%-10s %-32s %,12d%n", net.name(), "total", ParameterCount.of(net)));
+        sb.append(String.format("%-10s %-40s %,12d%n", net.name(), "total", ParameterCount.of(net)));
         return sb.toString();
     }
 }
