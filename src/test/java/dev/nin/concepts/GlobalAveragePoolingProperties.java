@@ -29,13 +29,17 @@ class GlobalAveragePoolingProperties {
     Arbitrary<Maps> featureMaps() {
         return Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 4),
                         Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 9))
-                .flatAs((n, c, h, w) -> Arbitraries.floats().between(-1, 1).array(float[].class).ofSize(n * c * h * w)
+                .flatAs((n, c, h, w) -> Arbitraries.floats().between(-1, 1)
+                        .array(float[].class).ofSize(n * c * h * w)
                         .map(x -> new Maps(n, c, h, w, x)));
     }
     // end::maps[]
 
     // tag::tolerance[]
-    /** Float sums of H·W terms of size ≤ 1 in different orders differ by at most about H·W·2⁻²³ per term; divided by H·W. */
+    /**
+     * Two float sums of the same n = H·W terms of size ≤ 1, added in different orders, differ by at most
+     * about n·ε·n (ε = 2⁻²³); the mean divides that by n.
+     */
     static float tolerance(Maps m) {
         return m.h() * m.w() * Math.ulp(1f);
     }
