@@ -70,6 +70,8 @@ public final class ResultsPartials {
 
     /** {@code ResultsPartials [docs/results [target/book-facts]]} */
     public static void main(String[] args) throws IOException {
+        // the build runs this inside Maven's JVM on machines without a display; charts need no screen
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         Path results = Path.of(args.length > 0 ? args[0] : "docs/results");
         Path generated = Path.of(args.length > 1 ? args[1] : "target/book-facts");
         List<Path> written = generate(results, generated);
