@@ -126,6 +126,30 @@ class NinVariantsProperties {
     }
     // end::removed-one-by-ones[]
 
+    // tag::heads[]
+    @Example
+    void exerciseFoursVariantsChangeOnlyTheLastBlockAsTheirNamesSay() {
+        NetworkSpec nin = Nin.spec();
+        Stage last = NinVariants.lastBlock(nin);
+        Conv2d reduce = (Conv2d) last.layers().getFirst();
+        List<LayerSpec> oneByOnes = last.layers().subList(2, last.layers().size());
+
+        Difference convolutionHead = Difference.between(nin, NinVariants.convolutionHead(nin), IMAGE);
+        assertThat(convolutionHead.removed()).extracting(Placed::layer).containsExactlyElementsOf(oneByOnes);
+        assertThat(convolutionHead.added()).isEmpty();
+
+        Difference oneByOneHead = Difference.between(nin, NinVariants.oneByOneHead(nin), IMAGE);
+        assertThat(oneByOneHead.removed()).extracting(Placed::layer).containsExactlyElementsOf(last.layers());
+        assertThat(oneByOneHead.added()).extracting(Placed::layer)
+                .containsExactly(new Conv2d(reduce.inChannels(), reduce.outChannels(), 1, 1, 0), new ReLU());
+
+        Difference noFinalRelu = Difference.between(nin, NinVariants.withoutFinalRelu(nin), IMAGE);
+        assertThat(noFinalRelu.removed()).extracting(Placed::layer).containsExactly(new ReLU());
+        assertThat(NinVariants.withoutFinalRelu(nin).layers()).as("the scores come straight from a convolution")
+                .containsSequence(oneByOnes.get(oneByOnes.size() - 2), new LayerSpec.GlobalAvgPool());
+    }
+    // end::heads[]
+
     // tag::counts-differ[]
     /** Parameters and MACs differ by the changed layers' own; training memory by their outputs too. */
     static void assertCountsDifferByTheChangedLayers(NetworkSpec original, NetworkSpec variant, Shape image) {
