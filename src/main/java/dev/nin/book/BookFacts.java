@@ -9,6 +9,9 @@ import dev.nin.model.MemoryCost.Breakdown;
 import dev.nin.model.MemoryCost.Optimizer;
 import dev.nin.model.NetworkSpec;
 import dev.nin.model.Nin;
+import dev.nin.model.NinBlock;
+import dev.nin.model.NinVariants;
+import dev.nin.model.NinVariants.Variant;
 import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
 import dev.nin.model.ShapeTrace;
@@ -38,6 +41,8 @@ public final class BookFacts {
         Files.writeString(dir.resolve("memory.adoc"), memoryTable(List.of(nin, alexNet), image));
         Files.writeString(dir.resolve("nin-vs-alexnet.adoc"), comparison(List.of(nin, alexNet), image));
         Files.writeString(dir.resolve("facts.adoc"), attributes(nin, alexNet, image));
+        Files.writeString(dir.resolve("exercises-variants.adoc"), variantTable(nin, NinVariants.all(), image));
+        Files.writeString(dir.resolve("exercises-facts.adoc"), exerciseAttributes(nin, image));
     }
 
     /** Numbers the prose refers to, as AsciiDoc attributes ({nin-params} and so on). */
@@ -122,6 +127,71 @@ public final class BookFacts {
                     mib(MemoryCost.training(net, image.withBatch(128), Optimizer.SGD).total())));
         }
         return sb.append("|===\n").toString();
+    }
+
+    /** Each exercise variant beside NiN: parameters, MACs and memory, and how far each is from NiN's. */
+    static String variantTable(NetworkSpec nin, List<Variant> variants, Shape image) {
+        Shape batch = image.withBatch(VARIANT_BATCH);
+        StringBuilder sb = new StringBuilder("""
+                [cols="3,>2,>3,>2,>2",options="header"]
+                |===
+                |Network (exercise): change |Parameters |MACs for one image |Prediction memory, batch %1$d |Training memory, batch %1$d (SGD)
+                """.formatted(VARIANT_BATCH));
+        long params = ParameterCount.of(nin), macs = ComputeCost.total(nin, image);
+        long prediction = MemoryCost.prediction(nin, batch).total(), training = MemoryCost.training(nin, batch, Optimizer.SGD).total();
+        sb.append("|%s (the chapter's) |%,d |%,d |%s |%s%n".formatted(nin.name(), params, macs, mib(prediction), mib(training)));
+        for (Variant v : variants) {
+            NetworkSpec net = v.spec();
+            long p = ParameterCount.of(net), m = ComputeCost.total(net, image);
+            long pr = MemoryCost.prediction(net, batch).total(), tr = MemoryCost.training(net, batch, Optimizer.SGD).total();
+            sb.append("|%s (%d): %s |%,d (%s) |%,d (%s) |%s (%s) |%s (%s)%n".formatted(net.name(), v.exercise(), v.change(),
+                    p, signed(p - params), m, signed(m - macs), mib(pr), signedMib(pr - prediction), mib(tr), signedMib(tr - training)));
+        }
+        return sb.append("|===\n").toString();
+    }
+
+    /** The batch size of the variants' memory columns: the chapter's. */
+    static final int VARIANT_BATCH = 128;
+
+    /** Numbers the exercises chapter's prose refers to. */
+    static String exerciseAttributes(NetworkSpec nin, Shape image) {
+        List<Stage> blocks = nin.stages().stream().filter(s -> s.name().equals(NinBlock.NAME)).toList();
+        Stage last = blocks.getLast(), beforeLast = blocks.get(blocks.size() - 2);
+        long lastConv = ParameterCount.of(last.layers().getFirst());
+        NetworkSpec fewer = NinVariants.oneOneByOnePerBlock(nin);
+        Stage oneByOneHead = NinVariants.oneByOneHead(nin).stages().stream().filter(s -> s.name().equals(NinVariants.HEAD)).findFirst().orElseThrow();
+        long macs = ComputeCost.total(nin, image);
+        return """
+                :nin-flops: %,d
+                :nin-gflops: %.2f
+                :ex-fewer-params: %,d
+                :ex-fewer-macs: %,d
+                :ex-fewer-macs-percent: %.0f
+                :ex-last-block-params: %,d
+                :ex-last-conv-params: %,d
+                :ex-last-one-by-ones-params: %,d
+                :ex-third-block-params: %,d
+                :ex-one-by-one-head-params: %,d
+                :ex-batch: %d
+                """.formatted(2 * macs, 2 * macs / 1e9,
+                ParameterCount.of(nin) - ParameterCount.of(fewer), macs - ComputeCost.total(fewer, image),
+                100.0 * (macs - ComputeCost.total(fewer, image)) / macs,
+                ParameterCount.of(last), lastConv, ParameterCount.of(last) - lastConv, ParameterCount.of(beforeLast),
+                ParameterCount.of(oneByOneHead), VARIANT_BATCH);
+    }
+
+    static String signed(long n) {
+        return n == 0 ? "±0" : "%+,d".formatted(n).replace('-', '−');
+    }
+
+    /** A memory difference in the largest unit that keeps it at least 1, so 880 bytes do not print as "0.0 MiB". */
+    static String signedMib(long bytes) {
+        long size = Math.abs(bytes);
+        String text = bytes == 0 ? "±0"
+                : size >= 1 << 20 ? "%+,.1f MiB".formatted(bytes / (1024.0 * 1024.0))
+                : size >= 1 << 10 ? "%+,.1f KiB".formatted(bytes / 1024.0)
+                : "%+,d bytes".formatted(bytes);
+        return text.replace('-', '−');
     }
 
     static String mib(long bytes) {
