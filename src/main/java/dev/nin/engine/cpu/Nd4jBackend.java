@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -135,40 +136,87 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * conv2d_bp computes the data and the filter gradients in one call, sharing oneDNN's reorders of dy;
-     * the two single-gradient methods run it too and throw the other gradient into a scratch array.
+     * With dx wanted, conv2d_bp computes the data and filter gradients in one call, sharing oneDNN's reorders
+     * of dy. Without it (the first layer), conv2d_bp would still compute dx, which for NiN's 11×11/4
+     * convolution of a one-channel image costs more than the rest of that layer's step; the filter gradient
+     * alone comes from {@link #conv2dBackwardFilter}.
      */
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, int stride, int padding, Tensor dx, Tensor dw, Tensor db) {
+        if (dx == null) {
+            conv2dBackwardFilter(x, dy, stride, padding, dw, db);
+            return;
+        }
         int k = w.shape().dim(2);
-        INDArray gradI = dx != null ? arr(dx) : scratch(x.shape());
         Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                 .addInputs(arr(x), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
-                .addOutputs(gradI, arr(dw), arr(db))
+                .addOutputs(arr(dx), arr(dw), arr(db))
                 .addIntegerArguments(convArgs(k, stride, padding))
                 .build());
     }
 
+    /**
+     * A convolution's data gradient is the transposed convolution (deconv2d) of dy with the same OIHW weights,
+     * read by deconv2d as [its iC, its oC, kH, kW]. Input rows and columns that no window reaches (when the
+     * stride does not divide the size) get zero. Where deconv2d's symmetric padding cannot describe the
+     * geometry, conv2d_bp computes it (with a wasted filter gradient).
+     */
     @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, int stride, int padding, Tensor dx) {
         int k = w.shape().dim(2);
-        // the input only shapes the op and feeds the filter gradient, which goes to scratch: any array will do
-        INDArray x = scratch(dx.shape());
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(x, arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
-                .addOutputs(arr(dx), scratch(w.shape(), 1), scratch(Shape.of(w.shape().dim(0)), 1))
+        INDArray reached = reached(arr(dx), dy.shape(), k, stride, padding);
+        if (reached == null) {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(scratch(dx.shape()), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
+                    .addOutputs(arr(dx), scratch(w.shape(), 1), scratch(Shape.of(w.shape().dim(0)), 1))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            return;
+        }
+        if (reached != arr(dx)) arr(dx).assign(0);
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d")
+                .addInputs(arr(dy), arr(w))
+                .addOutputs(reached)
                 .addIntegerArguments(convArgs(k, stride, padding))
                 .build());
     }
 
+    /**
+     * The filter gradient of a convolution is the filter gradient of the transposed convolution that maps dy
+     * back onto x: deconv2d_bp with dy as its input and x as its output gradient. Its other output, the
+     * gradient for dy, is a cheap forward convolution, unlike conv2d_bp's data gradient. db = Σ dy over
+     * batch and pixels.
+     */
     @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, int stride, int padding, Tensor dw, Tensor db) {
         int k = dw.shape().dim(2);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(arr(x), scratch(dw.shape()), scratch(db.shape()), arr(dy))
-                .addOutputs(scratch(x.shape(), 1), arr(dw), arr(db))
+        INDArray reached = reached(arr(x), dy.shape(), k, stride, padding);
+        if (reached == null) {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(arr(x), scratch(dw.shape()), scratch(db.shape()), arr(dy))
+                    .addOutputs(scratch(x.shape(), 1), arr(dw), arr(db))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            return;
+        }
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
+                .addInputs(arr(dy), scratch(dw.shape()), reached)
+                .addOutputs(scratch(dy.shape()), arr(dw))
                 .addIntegerArguments(convArgs(k, stride, padding))
                 .build());
+        arr(dy).sum(arr(db), 0, 2, 3);
+    }
+
+    /**
+     * The part of a convolution's input that deconv2d's output stands for: the whole input, or its top-left
+     * corner when unpadded windows stop short of the last rows or columns; null when padding and a stride
+     * that does not divide the size make the two disagree (deconv2d pads both sides alike).
+     */
+    private static INDArray reached(INDArray input, Shape out, int k, int stride, int padding) {
+        long h = (out.dim(2) - 1L) * stride + k - 2L * padding, w = (out.dim(3) - 1L) * stride + k - 2L * padding;
+        if (h == input.size(2) && w == input.size(3)) return input;
+        if (padding > 0) return null;
+        return input.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w));
     }
 
     /** kH, kW, sH, sW, pH, pW, dH, dW, same-mode, data format, weight format (libnd4j conv2d.cpp). */
