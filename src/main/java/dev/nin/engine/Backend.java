@@ -32,7 +32,11 @@ public interface Backend extends AutoCloseable {
     /** A new zero-filled tensor; freed when the backend closes. */
     Tensor allocate(Shape shape);
 
-    /** The same memory seen with another shape of the same size (e.g. Flatten). */
+    /**
+     * The same memory seen with another shape: of the same size (e.g. Flatten), or smaller, in which case the
+     * view is the first {@code shape.size()} elements. The layers allocate every buffer once for the largest
+     * batch and see a smaller batch (the last of an epoch) or a smaller gradient as such a prefix view.
+     */
     Tensor view(Tensor t, Shape shape);
 
     void upload(float[] src, Tensor dst);

@@ -95,8 +95,8 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Tensor view(Tensor t, Shape shape) {
-        if (shape.size() != t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as " + shape);
-        // a new header over the same buffer: reshape() may copy (e.g. for one-element arrays)
+        if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
+        // a new header (over a prefix when the shape is smaller, see Backend.view) over the same buffer: reshape() may copy (e.g. for one-element arrays)
         INDArray a = arr(t);
         long[] dims = longs(shape);
         return new NdTensor(shape, Nd4j.create(a.data(), dims, Nd4j.getStrides(dims, 'c'), a.offset(), 'c'));

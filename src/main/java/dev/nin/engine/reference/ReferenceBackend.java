@@ -1,5 +1,6 @@
 package dev.nin.engine.reference;
 
+import dev.nin.data.Resize;
 import dev.nin.engine.Backend;
 import dev.nin.engine.DropoutMask;
 import dev.nin.engine.Tensor;
@@ -46,8 +47,13 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor view(Tensor t, Shape shape) {
-        if (shape.size() != t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as " + shape);
+        if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
         return new HostTensor(shape, a(t));
+    }
+
+    /** The number of elements an operation touches: a view may see only a prefix of its array. */
+    static int n(Tensor t) {
+        return (int) t.size();
     }
 
     static float[] a(Tensor t) {
@@ -67,7 +73,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void fill(Tensor t, float value) {
-        java.util.Arrays.fill(a(t), value);
+        java.util.Arrays.fill(a(t), 0, n(t), value);
     }
 
     @Override
@@ -157,13 +163,13 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void relu(Tensor x, Tensor y) {
         float[] X = a(x), Y = a(y);
-        for (int i = 0; i < X.length; i++) Y[i] = Math.max(0f, X[i]);
+        for (int i = 0; i < n(x); i++) Y[i] = Math.max(0f, X[i]);
     }
 
     @Override
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
         float[] Y = a(y), DY = a(dy), DX = a(dx);
-        for (int i = 0; i < Y.length; i++) DX[i] = Y[i] > 0 ? DY[i] : 0f;
+        for (int i = 0; i < n(y); i++) DX[i] = Y[i] > 0 ? DY[i] : 0f;
     }
 
     @Override
@@ -194,7 +200,7 @@ public final class ReferenceBackend implements Backend {
         int nc = x.shape().dim(0) * x.shape().dim(1), h = x.shape().dim(2), w = x.shape().dim(3);
         int oh = dy.shape().dim(2), ow = dy.shape().dim(3);
         float[] X = a(x), DY = a(dy), DX = a(dx);
-        java.util.Arrays.fill(DX, 0f);
+        java.util.Arrays.fill(DX, 0, n(dx), 0f);
         for (int m = 0; m < nc; m++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++) {
@@ -205,7 +211,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
         float[] X = a(x), M = a(mask), Y = a(y);
-        for (int i = 0; i < X.length; i++) {
+        for (int i = 0; i < n(x); i++) {
             M[i] = DropoutMask.value(seed, i, p);
             Y[i] = X[i] * M[i];
         }
@@ -214,7 +220,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
         float[] DY = a(dy), M = a(mask), DX = a(dx);
-        for (int i = 0; i < DY.length; i++) DX[i] = DY[i] * M[i];
+        for (int i = 0; i < n(dy); i++) DX[i] = DY[i] * M[i];
     }
 
     @Override
@@ -269,35 +275,23 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void sgdStep(Tensor w, Tensor dw, float lr) {
         float[] W = a(w), G = a(dw);
-        for (int i = 0; i < W.length; i++) W[i] -= lr * G[i];
+        for (int i = 0; i < n(w); i++) W[i] -= lr * G[i];
     }
 
     @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
+        // the formula lives in data.Resize, so that batches resized on the host and here agree bit for bit
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
         float[] S = a(src), D = a(dst);
-        for (int m = 0; m < nc; m++)
-            for (int i = 0; i < oh; i++) {
-                double sy = Math.max(0, (i + 0.5) * h / oh - 0.5);
-                int y0 = Math.min((int) sy, h - 1), y1 = Math.min(y0 + 1, h - 1);
-                double fy = sy - y0;
-                for (int j = 0; j < ow; j++) {
-                    double sx = Math.max(0, (j + 0.5) * w / ow - 0.5);
-                    int x0 = Math.min((int) sx, w - 1), x1 = Math.min(x0 + 1, w - 1);
-                    double fx = sx - x0;
-                    int base = m * h * w;
-                    double top = S[base + y0 * w + x0] * (1 - fx) + S[base + y0 * w + x1] * fx;
-                    double bottom = S[base + y1 * w + x0] * (1 - fx) + S[base + y1 * w + x1] * fx;
-                    D[(m * oh + i) * ow + j] = (float) (top * (1 - fy) + bottom * fy);
-                }
-            }
+        for (int m = 0; m < nc; m++) Resize.bilinear(S, m * h * w, h, w, D, m * oh * ow, oh, ow);
     }
 
     @Override
     public double sumOfSquares(Tensor t) {
         double s = 0;
-        for (float v : a(t)) s += (double) v * v;
+        float[] T = a(t);
+        for (int i = 0; i < n(t); i++) s += (double) T[i] * T[i];
         return s;
     }
 

@@ -1,0 +1,90 @@
+package dev.nin.train;
+
+import dev.nin.engine.Backend;
+import dev.nin.engine.Tensor;
+import dev.nin.model.LayerSpec;
+import dev.nin.model.Shape;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A convolution with bias, optionally followed by a ReLU applied in place on its output (one fused call
+ * on backends that can fuse; the ReLU's backward needs only that output).
+ */
+public final class Conv2d implements Layer {
+    private final Backend backend;
+    private final LayerSpec.Conv2d spec;
+    private final boolean relu;
+    private final Parameter weight, bias;
+    private Tensor x, y, dx;
+
+    public Conv2d(Backend backend, LayerSpec.Conv2d spec, boolean relu, String name) {
+        this.backend = backend;
+        this.spec = spec;
+        this.relu = relu;
+        this.weight = new Parameter(name + ".weight", backend.allocate(spec.weightShape()), backend.allocate(spec.weightShape()));
+        this.bias = new Parameter(name + ".bias", backend.allocate(spec.biasShape()), backend.allocate(spec.biasShape()));
+    }
+
+    // tag::init[]
+    /** d2l's initialisation: Xavier-uniform weights; biases keep PyTorch's default U(±1/√fan_in). */
+    public void initialize(RandomGenerator random) {
+        int fanIn = spec.inChannels() * spec.kernel() * spec.kernel();
+        int fanOut = spec.outChannels() * spec.kernel() * spec.kernel();
+        backend.upload(uniform(random, weight.value(), Math.sqrt(6.0 / (fanIn + fanOut))), weight.value());
+        backend.upload(uniform(random, bias.value(), 1 / Math.sqrt(fanIn)), bias.value());
+    }
+    // end::init[]
+
+    private static float[] uniform(RandomGenerator random, Tensor t, double bound) {
+        float[] values = new float[(int) t.size()];
+        for (int i = 0; i < values.length; i++) values[i] = (float) random.nextDouble(-bound, bound);
+        return values;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        return spec.outputShape(input);
+    }
+
+    @Override
+    public void prepare(Shape input, Memory memory) {
+        y = memory.buffer(this, "y", outputShape(input));
+    }
+
+    // tag::conv[]
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        this.x = x;
+        if (relu) backend.conv2dBiasReluForward(x, weight.value(), bias.value(), spec.stride(), spec.padding(), y);
+        else backend.conv2dForward(x, weight.value(), bias.value(), spec.stride(), spec.padding(), y);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (relu) backend.reluBackward(y, dy, dy);  // ReLU's gradient, in place, from its output
+        backend.conv2dBackward(x, weight.value(), dy, spec.stride(), spec.padding(), dx, weight.gradient(), bias.gradient());
+        return dx;  // null for the first layer: its input needs no gradient, and the backend skips it
+    }
+    // end::conv[]
+
+    @Override
+    public void gradientInto(Tensor dx) {
+        this.dx = dx;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+
+    public LayerSpec.Conv2d spec() {
+        return spec;
+    }
+
+    public boolean fusedRelu() {
+        return relu;
+    }
+}

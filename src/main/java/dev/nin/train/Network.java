@@ -1,0 +1,153 @@
+package dev.nin.train;
+
+import dev.nin.engine.Backend;
+import dev.nin.engine.DropoutMask;
+import dev.nin.engine.Tensor;
+import dev.nin.model.LayerSpec;
+import dev.nin.model.NetworkSpec;
+import dev.nin.model.Shape;
+import dev.nin.model.Stage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A {@link NetworkSpec} bound to a backend: the same description the book's shape trace reads, turned
+ * into layers. A convolution followed by a ReLU becomes one {@link Conv2d} with the ReLU fused. All
+ * buffers are allocated here, once, for the largest batch; a step allocates nothing.
+ */
+public final class Network {
+    private final Backend backend;
+    private final Shape example;
+    private final List<Layer> layers = new ArrayList<>();
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final Memory memory;
+    private int batch;
+    private Tensor lossGradient;
+
+    /**
+     * @param example  the shape of one input example, batch dimension 1, e.g. [1, 1, 224, 224]
+     * @param maxBatch the largest batch the network will see
+     */
+    public Network(Backend backend, NetworkSpec spec, Shape example, int maxBatch) {
+        this.backend = backend;
+        this.example = example;
+        build(spec);
+        for (Layer l : layers) parameters.addAll(l.parameters());
+        long largest = 0;
+        Shape s = example.withBatch(maxBatch);
+        for (Layer l : layers) {
+            s = l.outputShape(s);
+            largest = Math.max(largest, s.size());
+        }
+        memory = new Memory(backend, maxBatch, largest);
+        prepare(maxBatch);  // everything allocated now: peak memory is known before the first step
+    }
+
+    /** Layers from the spec; names follow PyTorch's state_dict for a Sequential of stages ("0.2.weight"). */
+    private void build(NetworkSpec spec) {
+        for (int si = 0; si < spec.stages().size(); si++) {
+            Stage stage = spec.stages().get(si);
+            List<LayerSpec> ls = stage.layers();
+            for (int li = 0; li < ls.size(); li++) {
+                LayerSpec l = ls.get(li);
+                boolean reluNext = li + 1 < ls.size() && ls.get(li + 1) instanceof LayerSpec.ReLU;
+                switch (l) {
+                    case LayerSpec.Conv2d c -> {
+                        layers.add(new Conv2d(backend, c, reluNext, si + "." + li));
+                        if (reluNext) li++;  // fused
+                    }
+                    case LayerSpec.ReLU r -> layers.add(new ReLU(backend));
+                    case LayerSpec.MaxPool2d m -> layers.add(new MaxPool2d(backend, m));
+                    case LayerSpec.Dropout d -> layers.add(new Dropout(backend, d));
+                    case LayerSpec.GlobalAvgPool g -> layers.add(new GlobalAveragePooling(backend));
+                    case LayerSpec.Flatten f -> layers.add(new Flatten(backend));
+                    case LayerSpec.Linear f -> throw new IllegalArgumentException(spec.name() + ": dense layers ("
+                            + f.label() + ") are described for counting but not trained here; NiN has none");
+                }
+            }
+        }
+    }
+
+    /**
+     * Binds every layer to this batch size's buffers and routes the gradients through the ping-pong pair:
+     * walking backward from the loss gradient (buffer 0), a layer that computes in place keeps the buffer,
+     * any other writes its input gradient to the other one. The first layer computes no input gradient.
+     */
+    private void prepare(int n) {
+        Shape[] inputs = new Shape[layers.size() + 1];
+        inputs[0] = example.withBatch(n);
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).prepare(inputs[i], memory);
+            inputs[i + 1] = layers.get(i).outputShape(inputs[i]);
+        }
+        int current = 0;
+        lossGradient = memory.gradient(current, inputs[layers.size()]);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer l = layers.get(i);
+            if (i == 0) {
+                l.gradientInto(null);
+            } else {
+                if (!l.backwardInPlace()) current = 1 - current;
+                l.gradientInto(memory.gradient(current, inputs[i]));
+            }
+        }
+        batch = n;
+    }
+
+    /** Xavier-uniform convolution weights and PyTorch's default biases, from one seeded generator. */
+    public void initialize(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (Layer l : layers) if (l instanceof Conv2d c) c.initialize(random);
+    }
+
+    // tag::step[]
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.shape().dim(0) != batch) prepare(x.shape().dim(0));
+        for (Layer l : layers) x = l.forward(x, training);
+        return x;
+    }
+
+    /** Backward from the gradient of the loss, which the loss wrote into {@link #lossGradient()}. */
+    public void backward() {
+        Tensor dy = lossGradient;
+        for (int i = layers.size() - 1; i >= 0; i--) dy = layers.get(i).backward(dy);
+    }
+
+    public void sgdStep(float lr) {
+        for (Parameter p : parameters) backend.sgdStep(p.value(), p.gradient(), lr);
+    }
+    // end::step[]
+
+    /** Where the loss writes its gradient for the current batch size. */
+    public Tensor lossGradient() {
+        return lossGradient;
+    }
+
+    /** Sets every dropout layer's mask seed for the next training step. */
+    public void reseedDropout(long stepSeed) {
+        int i = 0;
+        for (Layer l : layers) if (l instanceof Dropout d) d.reseed(DropoutMask.mix(stepSeed + i++));
+    }
+
+    public List<Layer> layers() {
+        return List.copyOf(layers);
+    }
+
+    public List<Parameter> parameters() {
+        return List.copyOf(parameters);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Shape example() {
+        return example;
+    }
+
+    public int maxBatch() {
+        return memory.maxBatch();
+    }
+}
