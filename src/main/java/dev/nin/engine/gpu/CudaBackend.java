@@ -134,7 +134,7 @@ public final class CudaBackend implements Backend {
             throw new GpuUnavailableException("no usable GPU: " + rt.lastDeviceCount() + " CUDA device(s), asked for device " + options.device());
         }
         driver = new CudaDriver(NativeLibraries.load("the CUDA driver", List.of("libcuda.so.1", "libcuda.so"), dirs, arena), arena);
-        Nvrtc nvrtc = new Nvrtc(NativeLibraries.load("NVRTC", List.of("libnvrtc.so.13", "libnvrtc.so.12"), dirs, arena));
+        Nvrtc nvrtc = Nvrtc.load(dirs, arena);
         cudnn = new Cudnn(NativeLibraries.load("cuDNN 9", List.of("libcudnn.so.9"), dirs, arena), arena);
 
         rt.setDevice(options.device());

@@ -25,7 +25,7 @@ public final class NativeLibraries {
     }
 
     /** A loaded library: its symbols and where it came from. */
-    public record Library(String what, String origin, SymbolLookup symbols) {
+    public record Library(String what, String origin, Path file, SymbolLookup symbols) {
         MethodHandle function(String name, FunctionDescriptor descriptor) {
             MemorySegment address = symbols.find(name).orElseThrow(() -> new GpuUnavailableException(
                     what + " (" + origin + ") has no function " + name + "; is it the expected version?"));
@@ -62,7 +62,7 @@ public final class NativeLibraries {
                     continue;
                 }
                 try {
-                    return new Library(what, file.toString(), SymbolLookup.libraryLookup(file, arena));
+                    return new Library(what, file.toString(), file, SymbolLookup.libraryLookup(file, arena));
                 } catch (IllegalArgumentException | IllegalCallerException e) {
                     looked.add(file + " (present but did not load: " + e.getMessage() + ")");
                 }
@@ -70,7 +70,7 @@ public final class NativeLibraries {
         }
         for (String name : fileNames) {
             try {
-                return new Library(what, name + " via the system loader", SymbolLookup.libraryLookup(name, arena));
+                return new Library(what, name + " via the system loader", null, SymbolLookup.libraryLookup(name, arena));
             } catch (IllegalArgumentException | IllegalCallerException e) {
                 looked.add(name + " on the system loader path (LD_LIBRARY_PATH=" + orNone(System.getenv("LD_LIBRARY_PATH"))
                         + ", ld.so.cache): " + e.getMessage());
