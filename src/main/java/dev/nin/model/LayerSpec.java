@@ -14,6 +14,18 @@ public sealed interface LayerSpec {
         return getClass().getSimpleName();
     }
 
+    /** A short label for tables, e.g. {@code Conv2d(1→96, 11×11, stride 4, pad 0)}. */
+    default String label() {
+        return switch (this) {
+            case Conv2d c -> "Conv2d(%d→%d, %d×%d, stride %d, pad %d)".formatted(
+                    c.inChannels(), c.outChannels(), c.kernel(), c.kernel(), c.stride(), c.padding());
+            case Linear l -> "Linear(%d→%d)".formatted(l.inFeatures(), l.outFeatures());
+            case MaxPool2d m -> "MaxPool2d(%d×%d, stride %d)".formatted(m.kernel(), m.kernel(), m.stride());
+            case Dropout d -> "Dropout(%s)".formatted(d.p());
+            default -> name();
+        };
+    }
+
     /** A 2-D convolution with a square kernel, stride and zero padding, with bias. */
     record Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding) implements LayerSpec {
         public Conv2d {
@@ -102,6 +114,32 @@ public sealed interface LayerSpec {
         @Override
         public Shape outputShape(Shape in) {
             return Shape.of(in.dim(0), (int) (in.size() / in.dim(0)));
+        }
+    }
+
+    /** A fully connected (dense) layer y = x·Wᵀ + b on (N, in) inputs; AlexNet's classifier uses three. */
+    record Linear(int inFeatures, int outFeatures) implements LayerSpec {
+        public Linear {
+            if (inFeatures <= 0 || outFeatures <= 0) {
+                throw new IllegalArgumentException("invalid dense layer " + inFeatures + "->" + outFeatures);
+            }
+        }
+
+        @Override
+        public Shape outputShape(Shape in) {
+            if (in.rank() != 2 || in.dim(1) != inFeatures) {
+                throw new IllegalArgumentException(this + " needs an (N, " + inFeatures + ") input, got " + in);
+            }
+            return Shape.of(in.dim(0), outFeatures);
+        }
+
+        /** Weights are (out, in), PyTorch's layout. */
+        public Shape weightShape() {
+            return Shape.of(outFeatures, inFeatures);
+        }
+
+        public Shape biasShape() {
+            return Shape.of(outFeatures);
         }
     }
 

@@ -63,6 +63,8 @@ public final class Network {
                     case LayerSpec.Dropout d -> layers.add(new Dropout(backend, d));
                     case LayerSpec.GlobalAvgPool g -> layers.add(new GlobalAveragePooling(backend));
                     case LayerSpec.Flatten f -> layers.add(new Flatten(backend));
+                    case LayerSpec.Linear f -> throw new IllegalArgumentException(spec.name() + ": dense layers ("
+                            + f.label() + ") are described for counting but not trained here; NiN has none");
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.nin.engine.reference;
 
+import dev.nin.data.Resize;
 import dev.nin.engine.Backend;
 import dev.nin.engine.DropoutMask;
 import dev.nin.engine.Tensor;
@@ -279,24 +280,11 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
+        // the formula lives in data.Resize, so that batches resized on the host and here agree bit for bit
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
         float[] S = a(src), D = a(dst);
-        for (int m = 0; m < nc; m++)
-            for (int i = 0; i < oh; i++) {
-                double sy = Math.max(0, (i + 0.5) * h / oh - 0.5);
-                int y0 = Math.min((int) sy, h - 1), y1 = Math.min(y0 + 1, h - 1);
-                double fy = sy - y0;
-                for (int j = 0; j < ow; j++) {
-                    double sx = Math.max(0, (j + 0.5) * w / ow - 0.5);
-                    int x0 = Math.min((int) sx, w - 1), x1 = Math.min(x0 + 1, w - 1);
-                    double fx = sx - x0;
-                    int base = m * h * w;
-                    double top = S[base + y0 * w + x0] * (1 - fx) + S[base + y0 * w + x1] * fx;
-                    double bottom = S[base + y1 * w + x0] * (1 - fx) + S[base + y1 * w + x1] * fx;
-                    D[(m * oh + i) * ow + j] = (float) (top * (1 - fy) + bottom * fy);
-                }
-            }
+        for (int m = 0; m < nc; m++) Resize.bilinear(S, m * h * w, h, w, D, m * oh * ow, oh, ow);
     }
 
     @Override

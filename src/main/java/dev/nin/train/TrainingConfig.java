@@ -1,0 +1,51 @@
+package dev.nin.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a training run is asked to do. The chapter's configuration is {@link #chapter()}: inputs resized to
+ * 224×224, 10 epochs, learning rate 0.1, batch 128, the whole training set.
+ *
+ * @param limit how many training examples to use (the first ones); 0 means all
+ */
+public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit) {
+
+    public TrainingConfig {
+        require(resize > 0, "--resize must be a positive number of pixels, got " + resize);
+        require(epochs > 0, "--epochs must be at least 1, got " + epochs);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
+        require(batchSize > 0, "--batch-size must be at least 1, got " + batchSize);
+        require(limit >= 0, "--limit must be 0 (all) or a positive number of examples, got " + limit);
+    }
+
+    /** d2l's settings: {@code lr, num_epochs, batch_size = 0.1, 10, 128} and {@code resize=224}. */
+    public static TrainingConfig chapter() {
+        return new TrainingConfig(224, 10, 0.1, 128, 0, 0);
+    }
+
+    public TrainingConfig withEpochs(int epochs) {
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit);
+    }
+
+    /** The configuration as it is written into run records and checkpoints. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resize", resize);
+        m.put("epochs", epochs);
+        m.put("lr", lr);
+        m.put("batchSize", batchSize);
+        m.put("seed", seed);
+        m.put("limit", limit);
+        return m;
+    }
+
+    /** Whether a checkpoint written under {@code other} can continue under this one: all but the epoch count agree. */
+    public boolean canResume(TrainingConfig other) {
+        return withEpochs(1).equals(other.withEpochs(1));
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+}

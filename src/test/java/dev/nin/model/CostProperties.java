@@ -1,0 +1,158 @@
+package dev.nin.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nin.book.Chapters;
+import dev.nin.engine.reference.ReferenceBackend;
+import dev.nin.model.LayerSpec.Conv2d;
+import dev.nin.model.LayerSpec.Linear;
+import dev.nin.model.MemoryCost.Breakdown;
+import dev.nin.model.MemoryCost.Optimizer;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+import net.jqwik.api.constraints.IntRange;
+
+@Tag(Chapters.COUNTING)
+class CostProperties {
+
+    /** A convolution and an input it accepts. */
+    record ConvCase(Conv2d conv, Shape input) {
+    }
+
+    @Provide
+    Arbitrary<ConvCase> smallConvolutions() {
+        return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 3),
+                        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 4),
+                        Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 2))
+                .flatAs((k, s, p, cIn, cOut, n) -> Arbitraries.integers().between(Math.max(1, k - 2 * p), 12)
+                        .map(h -> new ConvCase(new Conv2d(cIn, cOut, k, s, p), Shape.of(n, cIn, h, h + 1))));
+    }
+
+    // tag::brute-force-macs[]
+    /** Slides the kernel over the padded input and counts one multiply-accumulate per tap, as a naive convolution does. */
+    @Property(tries = 100)
+    void convolutionMacsAreTheTapsOfANaiveConvolution(@ForAll("smallConvolutions") ConvCase c) {
+        Conv2d conv = c.conv();
+        int h = c.input().dim(2), w = c.input().dim(3), k = conv.kernel(), s = conv.stride(), p = conv.padding();
+        long taps = 0;
+        for (int n = 0; n < c.input().dim(0); n++)
+            for (int o = 0; o < conv.outChannels(); o++)
+                for (int top = -p; top + k <= h + p; top += s)        // every window position ...
+                    for (int left = -p; left + k <= w + p; left += s)
+                        taps += (long) conv.inChannels() * k * k;     // ... multiplies C_in·k·k inputs by weights
+
+        assertThat(ComputeCost.macs(conv, conv.outputShape(c.input()))).isEqualTo(taps);
+    }
+    // end::brute-force-macs[]
+
+    // tag::weights-times-positions[]
+    /** Independently: each weight (not bias) is used once per output position and image. */
+    @Example
+    void ninMacsAreEachWeightTimesTheOutputPositionsItIsUsedAt() {
+        NetworkSpec nin = Nin.spec();
+        Shape image = Shape.of(1, 1, 224, 224);
+        long expected = 0;
+        Shape x = image;
+        for (LayerSpec layer : nin.layers()) {
+            Shape y = layer.outputShape(x);
+            if (layer instanceof Conv2d c) expected += c.weightShape().size() * y.dim(2) * y.dim(3);
+            if (layer instanceof Linear l) expected += l.weightShape().size();
+            x = y;
+        }
+        assertThat(ComputeCost.total(nin, image)).isEqualTo(expected);
+    }
+    // end::weights-times-positions[]
+
+    @Property(tries = 50)
+    void computeGrowsInProportionToTheBatch(@ForAll @IntRange(min = 1, max = 512) int batch) {
+        Shape image = Shape.of(1, 1, 224, 224);
+        for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
+            assertThat(ComputeCost.total(net, image.withBatch(batch))).isEqualTo(batch * ComputeCost.total(net, image));
+        }
+    }
+
+    /** NiN-like stacks with stride-1 convolutions, so their smallest inputs stay small enough to allocate. */
+    @Provide
+    Arbitrary<NetworkSpec> ninLikeStacks() {
+        return ParameterCountProperties.ninLikeStacks(1);
+    }
+
+    /** A batch of the smallest square images the stack accepts, with as many channels as its first layer takes. */
+    static Shape smallestInput(NetworkSpec net, int batch) {
+        int channels = ((Conv2d) net.layers().getFirst()).inChannels();
+        for (int size = 1; ; size++) {
+            try {
+                net.outputShape(Shape.of(batch, channels, size, size));
+                return Shape.of(batch, channels, size, size);
+            } catch (IllegalArgumentException tooSmall) {
+                // try the next size
+            }
+        }
+    }
+
+    // tag::training-memory[]
+    /** Allocates in the reference engine what training keeps, and reads the engine's own byte count. */
+    @Property(tries = 50)
+    void trainingMemoryIsWhatAnEngineAllocatesToTrain(@ForAll("ninLikeStacks") NetworkSpec net,
+            @ForAll @IntRange(min = 1, max = 4) int batch) {
+        Shape input = smallestInput(net, batch);
+        try (ReferenceBackend engine = new ReferenceBackend()) {
+            engine.allocate(input);                                // the batch, kept for the first layer's backward
+            Shape x = input;
+            for (LayerSpec layer : net.layers()) {
+                x = layer.outputShape(x);
+                engine.allocate(x);                                // every layer's output, kept for backward
+                for (Shape p : ParameterCount.parameterShapes(layer)) {
+                    engine.allocate(p);                            // the parameter ...
+                    engine.allocate(p);                            // ... and its gradient; plain SGD keeps nothing else
+                }
+            }
+            assertThat(MemoryCost.training(net, input, Optimizer.SGD).total()).isEqualTo(engine.peakMemoryBytes());
+        }
+    }
+    // end::training-memory[]
+
+    // tag::prediction-memory[]
+    /** Replays prediction with an allocator that frees each input as soon as the next layer has its output. */
+    @Property(tries = 50)
+    void predictionMemoryIsThePeakOfLiveActivations(@ForAll("ninLikeStacks") NetworkSpec net,
+            @ForAll @IntRange(min = 1, max = 8) int batch) {
+        Shape input = smallestInput(net, batch);
+        long live = input.size(), peak = live;
+        Shape x = input;
+        for (LayerSpec layer : net.layers()) {
+            Shape y = layer.outputShape(x);
+            live += y.size();            // allocate the output
+            peak = Math.max(peak, live);
+            live -= x.size();            // free the input
+            x = y;
+        }
+        Breakdown predicted = MemoryCost.prediction(net, input);
+        assertThat(predicted.activations()).isEqualTo(peak * MemoryCost.BYTES_PER_FLOAT);
+        assertThat(predicted.parameters()).isEqualTo(ParameterCount.of(net) * MemoryCost.BYTES_PER_FLOAT);
+        assertThat(predicted.gradients() + predicted.optimizerState()).isZero();
+    }
+    // end::prediction-memory[]
+
+    // tag::linear-in-batch[]
+    @Property(tries = 50)
+    void trainingMemoryIsAFixedPartPlusAPartPerExample(@ForAll @IntRange(min = 1, max = 1024) int batch) {
+        Shape image = Shape.of(1, 1, 224, 224);
+        for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
+            for (Optimizer optimizer : Optimizer.values()) {
+                Breakdown one = MemoryCost.training(net, image, optimizer);
+                Breakdown many = MemoryCost.training(net, image.withBatch(batch), optimizer);
+                long fixed = one.parameters() + one.gradients() + one.optimizerState();
+                assertThat(many.total()).isEqualTo(fixed + batch * one.activations());
+            }
+        }
+    }
+    // end::linear-in-batch[]
+}

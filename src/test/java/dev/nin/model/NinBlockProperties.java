@@ -1,0 +1,80 @@
+package dev.nin.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nin.book.Chapters;
+import dev.nin.model.LayerSpec.Conv2d;
+import dev.nin.model.LayerSpec.ReLU;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+
+@Tag(Chapters.NIN_BLOCK)
+class NinBlockProperties {
+
+    /** A NiN block's hyper-parameters and an input it accepts. */
+    record BlockCase(int n, int cIn, int cOut, int h, int w, int k, int s, int p) {
+        Shape input() {
+            return Shape.of(n, cIn, h, w);
+        }
+    }
+
+    // tag::valid-blocks[]
+    /** Kernel, stride and padding with an input at least as large as the kernel after padding. */
+    @Provide
+    Arbitrary<BlockCase> validBlocks() {
+        return Combinators.combine(Arbitraries.integers().between(1, 11), Arbitraries.integers().between(1, 4),
+                        Arbitraries.integers().between(0, 3))
+                .flatAs((k, s, p) -> Combinators.combine(
+                        Arbitraries.integers().between(1, 8), Arbitraries.integers().between(1, 512),
+                        Arbitraries.integers().between(1, 512),
+                        Arbitraries.integers().between(Math.max(1, k - 2 * p), 300),
+                        Arbitraries.integers().between(Math.max(1, k - 2 * p), 300))
+                        .as((n, cIn, cOut, h, w) -> new BlockCase(n, cIn, cOut, h, w, k, s, p)));
+    }
+    // end::valid-blocks[]
+
+    // tag::output-shape[]
+    @Property(tries = 200)
+    void outputShapeIsTheFirstConvolutionsShape(@ForAll("validBlocks") BlockCase b) {
+        Shape out = NinBlock.of(b.cIn(), b.cOut(), b.k(), b.s(), b.p()).outputShape(b.input());
+
+        assertThat(out).isEqualTo(Shape.of(b.n(), b.cOut(),
+                Math.floorDiv(b.h() + 2 * b.p() - b.k(), b.s()) + 1,
+                Math.floorDiv(b.w() + 2 * b.p() - b.k(), b.s()) + 1));
+    }
+    // end::output-shape[]
+
+    // tag::one-by-one-keeps-size[]
+    @Property(tries = 200)
+    void oneByOneConvolutionsNeverChangeHeightAndWidth(@ForAll("validBlocks") BlockCase b) {
+        Stage block = NinBlock.of(b.cIn(), b.cOut(), b.k(), b.s(), b.p());
+        Shape x = block.layers().getFirst().outputShape(b.input()); // the first convolution may have k = 1 and padding
+        for (LayerSpec layer : block.layers().subList(1, block.layers().size())) {
+            Shape y = layer.outputShape(x);
+            if (layer instanceof Conv2d c && c.kernel() == 1) {
+                assertThat(y.dim(2)).as("height after %s", layer).isEqualTo(x.dim(2));
+                assertThat(y.dim(3)).as("width after %s", layer).isEqualTo(x.dim(3));
+            }
+            x = y;
+        }
+    }
+    // end::one-by-one-keeps-size[]
+
+    // tag::structure[]
+    @Property(tries = 50)
+    void aBlockIsAConvolutionThenTwoOneByOneConvolutionsEachWithReLU(@ForAll("validBlocks") BlockCase b) {
+        Stage block = NinBlock.of(b.cIn(), b.cOut(), b.k(), b.s(), b.p());
+
+        assertThat(block.name()).isEqualTo("NinBlock");
+        assertThat(block.layers()).containsExactly(
+                new Conv2d(b.cIn(), b.cOut(), b.k(), b.s(), b.p()), new ReLU(),
+                new Conv2d(b.cOut(), b.cOut(), 1, 1, 0), new ReLU(),
+                new Conv2d(b.cOut(), b.cOut(), 1, 1, 0), new ReLU());
+    }
+    // end::structure[]
+}
