@@ -128,7 +128,9 @@ public final class CudaBackend implements Backend {
         int status = rt.deviceCountStatus();
         if (status != 0) {
             throw new GpuUnavailableException("no usable GPU: cudaGetDeviceCount returned " + status + " (" + rt.describe(status)
-                    + "); CUDA runtime " + rt.library.origin());
+                    + "); CUDA runtime " + rt.library.origin()
+                    + (status == 35 ? "; the NVIDIA driver (libcuda.so.1) is missing here or older than this runtime" : "")
+                    + (status == 100 ? "; the driver sees no NVIDIA GPU" : ""));
         }
         if (rt.lastDeviceCount() <= options.device()) {
             throw new GpuUnavailableException("no usable GPU: " + rt.lastDeviceCount() + " CUDA device(s), asked for device " + options.device());
