@@ -12,7 +12,9 @@ public final class Main {
     /** Every command, by name. Add a command with one line here. */
     static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
             "shapes", new ShapesCommand(),
-            "params", new ParamsCommand()));
+            "params", new ParamsCommand(),
+            "train", new TrainCommand(),
+            "bench", new BenchCommand()));
 
     private Main() {
     }

@@ -60,6 +60,16 @@ public interface Backend extends AutoCloseable {
     /** dw and db = the gradients with respect to the weights and bias, given the input x and dy. */
     void conv2dBackwardFilter(Tensor x, Tensor dy, int stride, int padding, Tensor dw, Tensor db);
 
+    /**
+     * Both backward passes of one convolution from the same dy: dx (skipped when null, e.g. for the first
+     * layer, whose input needs no gradient), dw and db. Libraries that compute them together (libnd4j's
+     * conv2d_bp) override this; layers should call it rather than the two single passes.
+     */
+    default void conv2dBackward(Tensor x, Tensor w, Tensor dy, int stride, int padding, Tensor dx, Tensor dw, Tensor db) {
+        if (dx != null) conv2dBackwardData(dy, w, stride, padding, dx);
+        conv2dBackwardFilter(x, dy, stride, padding, dw, db);
+    }
+
     /** y = max(0, x); y may be x. */
     void relu(Tensor x, Tensor y);
 

@@ -65,9 +65,8 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         if (relu) backend.reluBackward(y, dy, dy);  // ReLU's gradient, in place, from its output
-        backend.conv2dBackwardFilter(x, dy, spec.stride(), spec.padding(), weight.gradient(), bias.gradient());
-        if (dx != null) backend.conv2dBackwardData(dy, weight.value(), spec.stride(), spec.padding(), dx);
-        return dx;
+        backend.conv2dBackward(x, weight.value(), dy, spec.stride(), spec.padding(), dx, weight.gradient(), bias.gradient());
+        return dx;  // null for the first layer: its input needs no gradient, and the backend skips it
     }
     // end::conv[]
 

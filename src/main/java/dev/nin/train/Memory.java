@@ -5,6 +5,7 @@ import dev.nin.engine.Tensor;
 import dev.nin.model.Shape;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -18,13 +19,11 @@ public final class Memory {
     private final int maxBatch;
     private final long gradientCapacity;
     private final Map<Key, Tensor> buffers = new HashMap<>();
-    private final Map<View, Tensor> views = new HashMap<>();
+    /** By identity: a backend's tensors may compare equal by value (ND4J arrays do). */
+    private final Map<Tensor, Map<Shape, Tensor>> views = new IdentityHashMap<>();
     private final Tensor[] gradients = new Tensor[2];
 
     private record Key(Object owner, String name) {
-    }
-
-    private record View(Tensor buffer, Shape shape) {
     }
 
     /** @param gradientCapacity the element count of each gradient buffer: the largest activation at maxBatch */
@@ -53,7 +52,7 @@ public final class Memory {
 
     private Tensor view(Tensor whole, Shape shape) {
         if (whole.shape().equals(shape)) return whole;
-        return views.computeIfAbsent(new View(whole, shape), v -> backend.view(whole, shape));
+        return views.computeIfAbsent(whole, w -> new HashMap<>()).computeIfAbsent(shape, s -> backend.view(whole, s));
     }
 
     private void requireBatch(Shape shape) {

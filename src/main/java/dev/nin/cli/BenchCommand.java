@@ -1,0 +1,100 @@
+package dev.nin.cli;
+
+import dev.nin.engine.Backend;
+import dev.nin.engine.Backends;
+import dev.nin.model.Nin;
+import dev.nin.train.Benchmark;
+import dev.nin.train.record.BenchRecord;
+import dev.nin.train.record.RunRecords;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./nin bench}: training-step and inference images/s and peak memory for one resize and batch size;
+ * with {@code --torch}, the same figures from {@code scripts/torch_bench.py} run right after, and the ratios.
+ */
+final class BenchCommand implements Command {
+    static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--out");
+    static final Set<String> SWITCHES = Set.of("--torch");
+    static final Path TORCH_SCRIPT = Path.of("scripts", "torch_bench.py");
+
+    @Override
+    public String summary() {
+        return "images/s of a training step and of inference, and peak memory (--torch: against PyTorch)";
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out) throws Exception {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print("""
+                    usage: ./nin bench [--device cpu|gpu|auto|reference] [--resize 224] [--batch-size 128]
+                                       [--steps 5] [--warmup 2] [--out DIR] [--torch]
+                      medians of --steps timed steps after --warmup steps; writes DIR/bench-<device>-r<R>-b<B>.json
+                      --torch  also runs scripts/torch_bench.py (python3 with torch) with the same R and B, back to back
+                    """);
+            return 0;
+        }
+        Flags f = new Flags(args, VALUED, SWITCHES);
+        int resize = f.integer("--resize", 224), batch = f.integer("--batch-size", 128);
+        int steps = f.integer("--steps", 5), warmup = f.integer("--warmup", 2);
+        if (batch < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
+        if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0");
+        var spec = Nin.spec(resize);
+        Backends.Selection selection = Backends.select(f.string("--device", "auto"));
+        BenchRecord record;
+        try (Backend backend = selection.backend()) {
+            out.println(selection.reason());
+            out.printf(Locale.ROOT, "benchmarking NiN on %s: resize %d, batch %d, %d warm-up + %d timed steps%n",
+                    backend.device(), resize, batch, warmup, steps);
+            record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
+                    Benchmark.measure(backend, spec, resize, batch, warmup, steps));
+        }
+        print(out, record.ours());
+        if (f.has("--torch")) {
+            record = record.withReference(torch(resize, batch, warmup, steps, out));
+            print(out, record.reference());
+            out.printf(Locale.ROOT, "ratios (ours / PyTorch): training %.2f, inference %.2f, peak memory %.2f%n",
+                    record.trainRatio(), record.inferenceRatio(), record.memoryRatio());
+        }
+        Path file = f.path("--out", Path.of("runs")).resolve("bench-" + record.backend() + "-r" + resize + "-b" + batch + ".json");
+        Files.createDirectories(file.getParent());
+        RunRecords.write(record, file);
+        out.println("wrote " + file);
+        return 0;
+    }
+
+    private static void print(PrintStream out, BenchRecord.Measurement m) {
+        out.printf(Locale.ROOT, "%-32s training %8.1f images/s, inference %8.1f images/s, peak memory %,d MiB%n",
+                m.by(), m.trainImagesPerSecond(), m.inferenceImagesPerSecond(), m.peakMemoryBytes() >> 20);
+    }
+
+    /** Runs the PyTorch script in its own process, after ours, so the two never share the cores. */
+    private static BenchRecord.Measurement torch(int resize, int batch, int warmup, int steps, PrintStream out) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(TORCH_SCRIPT)) throw new IllegalArgumentException("--torch needs " + TORCH_SCRIPT + " (run from the repository root)");
+        Path result = Files.createTempFile("torch-bench", ".json");
+        List<String> command = new ArrayList<>(List.of(python(), TORCH_SCRIPT.toString(), "--resize", "" + resize,
+                "--batch-size", "" + batch, "--warmup", "" + warmup, "--steps", "" + steps, "--out", result.toString()));
+        out.println("running " + String.join(" ", command));
+        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
+                    + "); is PyTorch installed? apt-get install python3-torch, then run it by hand to see why");
+        }
+        return RunRecords.readTorchBench(result);
+    }
+
+    /** Debian's python3-torch installs for /usr/bin/python3; fall back to python3 on the PATH. */
+    private static String python() {
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+}

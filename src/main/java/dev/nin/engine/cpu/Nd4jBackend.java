@@ -1,0 +1,446 @@
+package dev.nin.engine.cpu;
+
+import dev.nin.engine.Backend;
+import dev.nin.engine.DropoutMask;
+import dev.nin.engine.Tensor;
+import dev.nin.model.Shape;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CPU engine: every operation of {@link Backend} as one call of a libnd4j native op (convolution and
+ * pooling run in oneDNN), or as a plain loop over the tensor's memory where the tensor is small (dropout's
+ * mask, global average pooling, the loss). Tensors are C-ordered float32 {@link INDArray}s that the caller
+ * preallocates; every op writes into them, so a training step allocates nothing but the short-lived
+ * buffers oneDNN uses inside an op.
+ */
+public final class Nd4jBackend implements Backend {
+
+    /** An ND4J array with the shape the rest of the program sees. Views share the array's memory. */
+    public record NdTensor(Shape shape, INDArray array) implements Tensor {
+    }
+
+    /** libnd4j's data-format flag: 0 = NCHW (our layout). */
+    private static final int NCHW = 0;
+    /** libnd4j's weight-format flag: 1 = [oC, iC, kH, kW], PyTorch's OIHW, the contract's layout. */
+    private static final int OIHW = 1;
+
+    /** Arrays an op needs as an output but the caller does not want, one per shape, reused across calls. */
+    private final Map<List<Integer>, INDArray> scratch = new HashMap<>();
+
+    public Nd4jBackend() {
+        if (!hasOneDnn()) {
+            // the plain nd4j-native jar is ~4x slower for convolutions; say so rather than run slowly
+            System.err.println("warning: libnd4j was built without oneDNN; check the nd4j-native classifier in pom.xml");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String device() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel();
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("nd4j", Nd4j.class.getPackage().getImplementationVersion() == null
+                ? "1.0.0-M2.1" : Nd4j.class.getPackage().getImplementationVersion());
+        p.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
+        p.put("onednn", String.valueOf(hasOneDnn()));
+        Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
+        p.put("omp.threads", String.valueOf(omp));
+        p.put("blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
+        p.put("java", Runtime.version().toString());
+        return p;
+    }
+
+    /** True when libnd4j was built with oneDNN ("HAVE_ONEDNN" in its build information). */
+    public static boolean hasOneDnn() {
+        return buildInfo().contains("HAVE_ONEDNN");
+    }
+
+    /** libnd4j's build information: compiler, engines, helpers. */
+    public static String buildInfo() {
+        Nd4j.getExecutioner(); // loads the backend first: NativeOpsHolder reads the backend's configuration
+        return org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return new NdTensor(shape, Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+    }
+
+    @Override
+    public Tensor view(Tensor t, Shape shape) {
+        if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
+        // a new header (over a prefix when the shape is smaller, see Backend.view) over the same buffer: reshape() may copy (e.g. for one-element arrays)
+        INDArray a = arr(t);
+        long[] dims = longs(shape);
+        return new NdTensor(shape, Nd4j.create(a.data(), dims, Nd4j.getStrides(dims, 'c'), a.offset(), 'c'));
+    }
+
+    @Override
+    public void upload(float[] src, Tensor dst) {
+        if (src.length < dst.size()) throw new IllegalArgumentException("upload: " + src.length + " values for " + dst.shape());
+        buf(dst).put(src, 0, (int) dst.size());
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst) {
+        if (dst.length < src.size()) throw new IllegalArgumentException("download: " + dst.length + " slots for " + src.shape());
+        buf(src).get(dst, 0, (int) src.size());
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        arr(t).assign(value);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void conv2dForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
+        int k = w.shape().dim(2);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(arr(x), arr(w), arr(b))
+                .addOutputs(arr(y))
+                .addIntegerArguments(convArgs(k, stride, padding))
+                .build());
+    }
+
+    @Override
+    public void conv2dBiasReluForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
+        conv2dForward(x, w, b, stride, padding, y);
+        relu(y, y);
+    }
+
+    /**
+     * With dx wanted, conv2d_bp computes the data and filter gradients in one call, sharing oneDNN's reorders
+     * of dy. Without it (the first layer), conv2d_bp would still compute dx, which for NiN's 11×11/4
+     * convolution of a one-channel image costs more than the rest of that layer's step; the filter gradient
+     * alone comes from {@link #conv2dBackwardFilter}.
+     */
+    @Override
+    public void conv2dBackward(Tensor x, Tensor w, Tensor dy, int stride, int padding, Tensor dx, Tensor dw, Tensor db) {
+        if (dx == null) {
+            conv2dBackwardFilter(x, dy, stride, padding, dw, db);
+            return;
+        }
+        int k = w.shape().dim(2);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(arr(x), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
+                .addOutputs(arr(dx), arr(dw), arr(db))
+                .addIntegerArguments(convArgs(k, stride, padding))
+                .build());
+    }
+
+    /**
+     * A convolution's data gradient is the transposed convolution (deconv2d) of dy with the same OIHW weights,
+     * read by deconv2d as [its iC, its oC, kH, kW]. Input rows and columns that no window reaches (when the
+     * stride does not divide the size) get zero. Where deconv2d's symmetric padding cannot describe the
+     * geometry, conv2d_bp computes it (with a wasted filter gradient).
+     */
+    @Override
+    public void conv2dBackwardData(Tensor dy, Tensor w, int stride, int padding, Tensor dx) {
+        int k = w.shape().dim(2);
+        INDArray reached = reached(arr(dx), dy.shape(), k, stride, padding);
+        if (reached == null) {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(scratch(dx.shape()), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
+                    .addOutputs(arr(dx), scratch(w.shape(), 1), scratch(Shape.of(w.shape().dim(0)), 1))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            return;
+        }
+        if (reached != arr(dx)) arr(dx).assign(0);
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d")
+                .addInputs(arr(dy), arr(w))
+                .addOutputs(reached)
+                .addIntegerArguments(convArgs(k, stride, padding))
+                .build());
+    }
+
+    /**
+     * The filter gradient of a convolution is the filter gradient of the transposed convolution that maps dy
+     * back onto x: deconv2d_bp with dy as its input and x as its output gradient. Its other output, the
+     * gradient for dy, is a cheap forward convolution, unlike conv2d_bp's data gradient. db = Σ dy over
+     * batch and pixels.
+     */
+    @Override
+    public void conv2dBackwardFilter(Tensor x, Tensor dy, int stride, int padding, Tensor dw, Tensor db) {
+        int k = dw.shape().dim(2);
+        INDArray reached = reached(arr(x), dy.shape(), k, stride, padding);
+        if (reached == null) {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(arr(x), scratch(dw.shape()), scratch(db.shape()), arr(dy))
+                    .addOutputs(scratch(x.shape(), 1), arr(dw), arr(db))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            return;
+        }
+        Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
+                .addInputs(arr(dy), scratch(dw.shape()), reached)
+                .addOutputs(scratch(dy.shape()), arr(dw))
+                .addIntegerArguments(convArgs(k, stride, padding))
+                .build());
+        arr(dy).sum(arr(db), 0, 2, 3);
+    }
+
+    /**
+     * The part of a convolution's input that deconv2d's output stands for: the whole input, or its top-left
+     * corner when unpadded windows stop short of the last rows or columns; null when padding and a stride
+     * that does not divide the size make the two disagree (deconv2d pads both sides alike).
+     */
+    private static INDArray reached(INDArray input, Shape out, int k, int stride, int padding) {
+        long h = (out.dim(2) - 1L) * stride + k - 2L * padding, w = (out.dim(3) - 1L) * stride + k - 2L * padding;
+        if (h == input.size(2) && w == input.size(3)) return input;
+        if (padding > 0) return null;
+        return input.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, h), NDArrayIndex.interval(0, w));
+    }
+
+    /** kH, kW, sH, sW, pH, pW, dH, dW, same-mode, data format, weight format (libnd4j conv2d.cpp). */
+    private static int[] convArgs(int k, int stride, int padding) {
+        return new int[]{k, k, stride, stride, padding, padding, 1, 1, 0, NCHW, OIHW};
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    @Override
+    public void relu(Tensor x, Tensor y) {
+        Nd4j.exec(new RectifiedLinear(arr(x), arr(y), 0.0));
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+        // relu_bp passes the gradient where its first input is > 0; y > 0 exactly where the ReLU's input was
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp")
+                .addInputs(arr(y), arr(dy))
+                .addOutputs(arr(dx))
+                .addFloatingPointArguments(0.0)
+                .build());
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void maxPool2d(Tensor x, int kernel, int stride, Tensor y) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d")
+                .addInputs(arr(x))
+                .addOutputs(arr(y))
+                .addIntegerArguments(poolArgs(kernel, stride))
+                .build());
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp")
+                .addInputs(arr(x), arr(dy))
+                .addOutputs(arr(dx))
+                .addIntegerArguments(poolArgs(kernel, stride))
+                .build());
+    }
+
+    /** kH, kW, sH, sW, pH, pW, dH, dW, same-mode, extra (unused by max pooling), data format 0 = NCHW. */
+    private static int[] poolArgs(int kernel, int stride) {
+        return new int[]{kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW};
+    }
+
+    @Override
+    public void globalAvgPool(Tensor x, Tensor y) {
+        int nc = x.shape().dim(0) * x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3);
+        FloatBuffer X = buf(x), Y = buf(y);
+        for (int m = 0; m < nc; m++) {
+            double s = 0;
+            for (int i = 0; i < hw; i++) s += X.get(m * hw + i);
+            Y.put(m, (float) (s / hw));
+        }
+    }
+
+    @Override
+    public void globalAvgPoolBackward(Tensor dy, Tensor dx) {
+        int nc = dx.shape().dim(0) * dx.shape().dim(1), hw = dx.shape().dim(2) * dx.shape().dim(3);
+        FloatBuffer DY = buf(dy), DX = buf(dx);
+        for (int m = 0; m < nc; m++) {
+            float g = DY.get(m) / hw;
+            for (int i = 0; i < hw; i++) DX.put(m * hw + i, g);
+        }
+    }
+
+    // ---------------------------------------------------------------- dropout
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
+        FloatBuffer M = buf(mask);
+        int n = (int) mask.size();
+        for (int i = 0; i < n; i++) M.put(i, DropoutMask.value(seed, i, p));
+        Nd4j.exec(DynamicCustomOp.builder("multiply").addInputs(arr(x), arr(mask)).addOutputs(arr(y)).build());
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
+        Nd4j.exec(DynamicCustomOp.builder("multiply").addInputs(arr(dy), arr(mask)).addOutputs(arr(dx)).build());
+    }
+
+    // ---------------------------------------------------------------- loss and update
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
+        int n = logits.shape().dim(0), k = (int) (logits.size() / n);
+        FloatBuffer Z = buf(logits), L = buf(labels), S = buf(stats), D = dlogits == null ? null : buf(dlogits);
+        double loss = 0;
+        int correct = 0;
+        for (int r = 0; r < n; r++) {
+            int label = (int) L.get(r), best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                if (Z.get(r * k + j) > max) {
+                    max = Z.get(r * k + j);
+                    best = j;
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) sum += Math.exp(Z.get(r * k + j) - max);
+            loss += Math.log(sum) - (Z.get(r * k + label) - max);
+            if (best == label) correct++;
+            if (D != null) {
+                for (int j = 0; j < k; j++) {
+                    double p = Math.exp(Z.get(r * k + j) - max) / sum;
+                    D.put(r * k + j, (float) ((p - (j == label ? 1 : 0)) / n));
+                }
+            }
+        }
+        S.put(0, S.get(0) + (float) loss);
+        S.put(1, S.get(1) + correct);
+    }
+
+    @Override
+    public void sgdStep(Tensor w, Tensor dw, float lr) {
+        // BLAS axpy: w += (-lr) · dw, in place
+        Nd4j.getBlasWrapper().level1().axpy(w.size(), -lr, arr(dw), arr(w));
+    }
+
+    @Override
+    public void resizeBilinear(Tensor src, Tensor dst) {
+        int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
+        int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
+        FloatBuffer S = buf(src), D = buf(dst);
+        // the horizontal taps are the same for every row and image: compute them once
+        int[] x0 = new int[ow], x1 = new int[ow];
+        float[] fx = new float[ow];
+        for (int j = 0; j < ow; j++) {
+            double sx = Math.max(0, (j + 0.5) * w / ow - 0.5);
+            x0[j] = Math.min((int) sx, w - 1);
+            x1[j] = Math.min(x0[j] + 1, w - 1);
+            fx[j] = (float) (sx - x0[j]);
+        }
+        for (int i = 0; i < oh; i++) {
+            double sy = Math.max(0, (i + 0.5) * h / oh - 0.5);
+            int y0 = Math.min((int) sy, h - 1), y1 = Math.min(y0 + 1, h - 1);
+            float fy = (float) (sy - y0);
+            for (int m = 0; m < nc; m++) {
+                int base = m * h * w, out = (m * oh + i) * ow;
+                for (int j = 0; j < ow; j++) {
+                    float top = S.get(base + y0 * w + x0[j]) * (1 - fx[j]) + S.get(base + y0 * w + x1[j]) * fx[j];
+                    float bottom = S.get(base + y1 * w + x0[j]) * (1 - fx[j]) + S.get(base + y1 * w + x1[j]) * fx[j];
+                    D.put(out + j, top * (1 - fy) + bottom * fy);
+                }
+            }
+        }
+    }
+
+    @Override
+    public double sumOfSquares(Tensor t) {
+        double norm = arr(t).norm2Number().doubleValue();
+        return norm * norm;
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    /** The peak resident set of this process (VmHWM): Java heap, ND4J's off-heap arrays and oneDNN's buffers. */
+    @Override
+    public long peakMemoryBytes() {
+        return procStatusBytes("VmHWM:");
+    }
+
+    /** Bytes ND4J holds off the Java heap now (JavaCPP's count of its native allocations). */
+    public static long offHeapBytes() {
+        return org.bytedeco.javacpp.Pointer.totalBytes();
+    }
+
+    static long procStatusBytes(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key)) {
+                    String[] parts = line.substring(key.length()).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        scratch.clear();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static INDArray arr(Tensor t) {
+        return ((NdTensor) t).array();
+    }
+
+    private static FloatBuffer buf(Tensor t) {
+        INDArray a = arr(t);
+        return a.data().asNioFloat().position((int) a.offset()).slice();
+    }
+
+    private static long[] longs(Shape s) {
+        return Arrays.stream(s.dims()).asLongStream().toArray();
+    }
+
+    private INDArray scratch(Shape shape) {
+        return scratch(shape, 0);
+    }
+
+    /** A reused array of this shape; {@code slot} tells apart two scratch arrays of one shape in one op. */
+    private INDArray scratch(Shape shape, int slot) {
+        List<Integer> key = new java.util.ArrayList<>(Arrays.stream(shape.dims()).boxed().toList());
+        key.add(-1 - slot);
+        return scratch.computeIfAbsent(List.copyOf(key), k -> Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

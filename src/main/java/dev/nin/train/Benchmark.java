@@ -1,0 +1,62 @@
+package dev.nin.train;
+
+import dev.nin.engine.Backend;
+import dev.nin.engine.Tensor;
+import dev.nin.model.NetworkSpec;
+import dev.nin.model.Shape;
+import dev.nin.train.record.BenchRecord;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Images per second of one training step (upload of the 28×28 batch, resize on the backend, forward,
+ * loss, backward, SGD update) and of inference (upload, resize, forward in evaluation mode, loss without
+ * gradient), each the median of timed steps after warm-up steps, and the backend's peak memory. The
+ * pixel values do not change the speed, so the batch is random.
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    public static BenchRecord.Measurement measure(Backend backend, NetworkSpec spec, int resize, int batchSize, int warmup, int steps) {
+        Network net = new Network(backend, spec, Shape.of(1, 1, resize, resize), batchSize);
+        net.initialize(0);
+        Inputs inputs = new Inputs(backend, batchSize, 28, 28, resize);
+        SplittableRandom random = new SplittableRandom(0);
+        float[] pixels = new float[batchSize * 28 * 28];
+        int[] labels = new int[batchSize];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
+        for (int i = 0; i < batchSize; i++) labels[i] = random.nextInt(10);
+        Tensor stats = backend.allocate(Shape.of(2));
+
+        double inference = batchSize / median(warmup, steps, () -> {
+            Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), false);
+            backend.softmaxCrossEntropy(logits, inputs.labels(), null, stats);
+        }, backend);
+        double training = batchSize / median(warmup, steps, () -> {
+            Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), true);
+            backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
+            net.backward();
+            net.sgdStep(0.1f);
+        }, backend);
+        return new BenchRecord.Measurement("nin " + backend.name(), training, inference, backend.peakMemoryBytes());
+    }
+
+    /** The median wall time of a step in seconds, waiting for the backend after each. */
+    static double median(int warmup, int steps, Runnable step, Backend backend) {
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+            backend.synchronize();
+        }
+        double[] seconds = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long t = System.nanoTime();
+            step.run();
+            backend.synchronize();
+            seconds[i] = (System.nanoTime() - t) / 1e9;
+        }
+        Arrays.sort(seconds);
+        return steps % 2 == 1 ? seconds[steps / 2] : (seconds[steps / 2 - 1] + seconds[steps / 2]) / 2;
+    }
+}

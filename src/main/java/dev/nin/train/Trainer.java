@@ -1,0 +1,187 @@
+package dev.nin.train;
+
+import dev.nin.data.Batch;
+import dev.nin.data.Batches;
+import dev.nin.data.Images;
+import dev.nin.engine.Backend;
+import dev.nin.engine.Tensor;
+import dev.nin.model.NetworkSpec;
+import dev.nin.model.Shape;
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.Provenance;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * d2l's {@code train_ch6}: plain SGD on the mean cross-entropy, batches reshuffled every epoch, training loss
+ * and accuracy accumulated during the epoch (dropout on), test accuracy in evaluation mode after it,
+ * examples per second over the training steps only. After every epoch it writes a checkpoint and the run
+ * record to the output folder; {@code resume} continues from the checkpoint there.
+ */
+public final class Trainer {
+    /** Steps between check points: progress, the health check, and the only waits for the backend. */
+    public static final int CHECK_EVERY = 20;
+    public static final String RECORD = "run.json", CHECKPOINT = "checkpoint.bin";
+
+    private final Backend backend;
+    private final NetworkSpec spec;
+    private final TrainingConfig config;
+    private final Path out;
+    private final ProgressBar progress;
+    private final PrintStream log;
+    private EpochListener listener = epoch -> {
+    };
+    private Map<String, String> provenance;
+
+    /** Called after each epoch's checkpoint is written (tests use it to interrupt a run). */
+    public interface EpochListener {
+        void epochDone(EpochMetrics metrics);
+    }
+
+    public Trainer(Backend backend, NetworkSpec spec, TrainingConfig config, Path out, ProgressBar progress, PrintStream log) {
+        this.backend = backend;
+        this.spec = spec;
+        this.config = config;
+        this.out = out;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    public Trainer onEpoch(EpochListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    public RunRecord train(Images trainSet, Images testSet, boolean resume) throws IOException {
+        long start = System.nanoTime();
+        Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
+        Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
+        Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
+        List<EpochMetrics> epochs = new ArrayList<>();
+        if (resume) {
+            Checkpoint cp = Checkpoint.read(out.resolve(CHECKPOINT));
+            if (!config.canResume(cp.config())) {
+                throw new IllegalArgumentException("cannot resume from " + out.resolve(CHECKPOINT) + ": it was written for "
+                        + cp.config().toMap() + ", this run asks for " + config.toMap() + " (only --epochs may change)");
+            }
+            cp.restore(net);
+            epochs.addAll(cp.epochs());
+            log.printf("resuming after epoch %d of %d from %s%n", cp.epoch(), config.epochs(), out.resolve(CHECKPOINT));
+        } else {
+            net.initialize(config.seed());
+        }
+        Tensor trainStats = backend.allocate(Shape.of(2)), testStats = backend.allocate(Shape.of(2));
+        HealthCheck health = new HealthCheck(backend, net.parameters());
+        try {
+            for (int epoch = epochs.size() + 1; epoch <= config.epochs(); epoch++) {
+                EpochResult r = trainEpoch(net, inputs, train, epoch, trainStats, health);
+                if (r.failure != null) {
+                    log.println(r.failure.message());
+                    return finish(epochs, r.failure.outcome(), r.failure.message(), start);
+                }
+                double testAcc = accuracy(net, inputs, testSet, testStats);
+                epochs.add(new EpochMetrics(epoch, r.loss, r.accuracy, testAcc, r.seconds, r.examples / r.seconds));
+                Checkpoint.of(net, config, epochs).write(out.resolve(CHECKPOINT));
+                finish(epochs, RunRecord.INTERRUPTED, "running: " + epoch + " of " + config.epochs() + " epochs done", start);
+                listener.epochDone(epochs.getLast());
+            }
+        } catch (RuntimeException | IOException e) {
+            finish(epochs, RunRecord.INTERRUPTED, "stopped by " + e, start);
+            throw e;
+        }
+        EpochMetrics last = epochs.getLast();
+        // tag::summary[]
+        log.printf("loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(), last.testAcc());
+        log.printf("%.1f examples/sec on %s%n", examplesPerSecond(epochs), backend.device());
+        // end::summary[]
+        return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + " epochs", start);
+    }
+
+    private record EpochResult(double loss, double accuracy, long examples, double seconds, HealthCheck.Verdict failure) {
+    }
+
+    // tag::epoch[]
+    private EpochResult trainEpoch(Network net, Inputs inputs, Images train, int epoch, Tensor stats, HealthCheck health) {
+        int steps = Batches.count(train, config.batchSize()), step = 0;
+        long examples = 0, windowStart = 0;
+        double windowLossSum = 0;
+        float[] sums = new float[2];
+        backend.fill(stats, 0);
+        progress.start();
+        long t0 = System.nanoTime();
+        for (Batch b : Batches.of(train, config.batchSize(), config.seed(), epoch)) {
+            Tensor x = inputs.load(b.pixels(), b.labels(), b.size());
+            net.reseedDropout(Seeds.dropout(config.seed(), epoch, step));
+            Tensor logits = net.forward(x, true);
+            backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
+            net.backward();
+            net.sgdStep((float) config.lr());
+            examples += b.size();
+            step++;
+            if (step % CHECK_EVERY == 0 || step == steps) {  // the only place a step waits for the backend
+                backend.download(stats, sums);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.update(epoch, config.epochs(), step, steps, examples / seconds, sums[0] / examples);
+                HealthCheck.Verdict v = health.check((sums[0] - windowLossSum) / (examples - windowStart), epoch, step);
+                if (v.failed()) return new EpochResult(Double.NaN, Double.NaN, examples, seconds, v);
+                windowLossSum = sums[0];
+                windowStart = examples;
+            }
+        }
+        backend.synchronize();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new EpochResult(sums[0] / examples, sums[1] / examples, examples, seconds, null);
+    }
+    // end::epoch[]
+
+    /** The fraction of the test set classified right, in evaluation mode (dropout off, no gradients). */
+    private double accuracy(Network net, Inputs inputs, Images test, Tensor stats) {
+        backend.fill(stats, 0);
+        for (Batch b : Batches.inOrder(test, config.batchSize())) {
+            Tensor logits = net.forward(inputs.load(b.pixels(), b.labels(), b.size()), false);
+            backend.softmaxCrossEntropy(logits, inputs.labels(), null, stats);
+        }
+        float[] sums = new float[2];
+        backend.download(stats, sums);
+        return sums[1] / test.count();
+    }
+
+    /** d2l's figure: all training examples over all training time. */
+    private static double examplesPerSecond(List<EpochMetrics> epochs) {
+        double examples = 0, seconds = 0;
+        for (EpochMetrics m : epochs) {
+            examples += m.examplesPerSecond() * m.epochSeconds();
+            seconds += m.epochSeconds();
+        }
+        return seconds > 0 ? examples / seconds : 0;
+    }
+
+    private RunRecord finish(List<EpochMetrics> epochs, String outcome, String message, long start) throws IOException {
+        Map<String, Object> cfg = new LinkedHashMap<>(config.toMap());
+        cfg.put("network", spec.name());
+        RunRecord record = new RunRecord("train", cfg, backend.name(), backend.device(), provenance(),
+                List.copyOf(epochs), examplesPerSecond(epochs), backend.peakMemoryBytes(),
+                (System.nanoTime() - start) / 1e9, outcome, message);
+        Files.createDirectories(out);
+        RunRecords.write(record, out.resolve(RECORD));
+        return record;
+    }
+
+    /** Collected once per run: host, commit, date, and the backend's library versions. */
+    private Map<String, String> provenance() {
+        if (provenance == null) {
+            provenance = new LinkedHashMap<>(Provenance.collect());
+            backend.provenance().forEach((k, v) -> provenance.put("backend." + k, v));
+        }
+        return provenance;
+    }
+}

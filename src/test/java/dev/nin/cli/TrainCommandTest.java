@@ -1,0 +1,36 @@
+package dev.nin.cli;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Invalid values are refused before any data is loaded, with a message naming the flag and the value. */
+@Tag("training")
+class TrainCommandTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "train --lr abc              | --lr must be a number, got 'abc'",
+            "train --lr -1               | --lr must be a positive number, got -1.0",
+            "train --epochs 0            | --epochs must be at least 1, got 0",
+            "train --batch-size x        | --batch-size must be a whole number, got 'x'",
+            "train --resize 50           | NiN needs inputs of at least 67x67 pixels",
+            "train --limit -5            | --limit must be 0 (all) or a positive number",
+            "train --device tpu          | --device must be one of [reference, cpu, gpu, auto], got 'tpu'",
+            "train --fast                | unknown argument '--fast'",
+            "train --seed                | --seed needs a value",
+            "bench --resize 30           | NiN needs inputs of at least 67x67 pixels",
+            "bench --steps 0             | --steps must be at least 1",
+    })
+    void invalidValuesAreRefusedWithAClearMessage(String command, String message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = Main.run(command.strip().split(" +"), new PrintStream(out), new PrintStream(err));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.nin.train;
+
+import dev.nin.data.Images;
+import dev.nin.engine.reference.ReferenceBackend;
+import dev.nin.model.NetworkSpec;
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The training loop on the reference backend, with a tiny NiN on 10×10 toy images resized to 12×12. */
+@Tag("training")
+class TrainerTest {
+    static final Images TRAIN = ToyData.images(90, 10, 1), TEST = ToyData.images(40, 10, 2);
+    static final TrainingConfig CONFIG = new TrainingConfig(12, 3, 0.1, 32, 7, 0);
+
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    Trainer trainer(TrainingConfig config, Path out) {
+        return trainer(TinyNin.spec(4), config, out);
+    }
+
+    Trainer trainer(NetworkSpec spec, TrainingConfig config, Path out) {
+        PrintStream print = new PrintStream(console, true);
+        return new Trainer(new ReferenceBackend(), spec, config, out, new ProgressBar(print, false), print);
+    }
+
+    /** The metrics that must repeat exactly; the timings naturally differ. */
+    static List<List<Double>> results(List<EpochMetrics> epochs) {
+        return epochs.stream().map(m -> List.of((double) m.epoch(), m.loss(), m.trainAcc(), m.testAcc())).toList();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun(@TempDir Path a, @TempDir Path b) throws IOException {
+        RunRecord first = trainer(CONFIG, a).train(TRAIN, TEST, false);
+        RunRecord second = trainer(CONFIG, b).train(TRAIN, TEST, false);
+        assertThat(first.outcome()).isEqualTo(RunRecord.COMPLETED);
+        assertThat(results(second.epochs())).isEqualTo(results(first.epochs())).hasSize(3);
+    }
+
+    @Test
+    void aResumedRunEndsExactlyLikeAnUninterruptedOne(@TempDir Path whole, @TempDir Path parts) throws IOException {
+        RunRecord uninterrupted = trainer(CONFIG, whole).train(TRAIN, TEST, false);
+
+        Trainer interrupted = trainer(CONFIG, parts).onEpoch(m -> {
+            if (m.epoch() == 1) throw new IllegalStateException("simulated crash after epoch 1");
+        });
+        assertThatThrownBy(() -> interrupted.train(TRAIN, TEST, false)).hasMessageContaining("simulated crash");
+        RunRecord left = RunRecords.read(parts.resolve(Trainer.RECORD));
+        assertThat(left.outcome()).isEqualTo(RunRecord.INTERRUPTED);
+        assertThat(left.epochs()).hasSize(1);
+
+        RunRecord resumed = trainer(CONFIG, parts).train(TRAIN, TEST, true);
+        assertThat(resumed.outcome()).isEqualTo(RunRecord.COMPLETED);
+        assertThat(results(resumed.epochs())).isEqualTo(results(uninterrupted.epochs()));
+    }
+
+    @Test
+    void resumingWithAnotherConfigurationIsRefused(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        TrainingConfig otherLr = new TrainingConfig(12, 2, 0.05, 32, 7, 0);
+        assertThatThrownBy(() -> trainer(otherLr, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("cannot resume").hasMessageContaining("lr=0.05").hasMessageContaining("lr=0.1");
+    }
+
+    @Test
+    void theToyProblemIsLearnedAndTheConsoleEndsLikeTheChapter(@TempDir Path out) throws IOException {
+        TrainingConfig config = new TrainingConfig(12, 7, 0.1, 16, 3, 0);
+        RunRecord run = trainer(TinyNin.learner(), config, out).train(ToyData.images(200, 10, 1), TEST, false);
+        assertThat(run.epochs().getLast().loss()).isLessThan(run.epochs().getFirst().loss());
+        assertThat(run.epochs().getLast().testAcc()).as("far above chance (0.1)").isGreaterThan(0.5);
+        String[] lines = console.toString().strip().split("\n");
+        assertThat(lines[lines.length - 2]).matches("loss \\d\\.\\d{3}, train acc \\d\\.\\d{3}, test acc \\d\\.\\d{3}");
+        assertThat(lines[lines.length - 1]).matches("\\d+\\.\\d examples/sec on .+");
+        assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.COMPLETED);
+    }
+
+    @Test
+    void anExplodingLossStopsTheRunAsDiverged(@TempDir Path out) throws IOException {
+        TrainingConfig config = new TrainingConfig(12, 2, 1e30, 32, 7, 0);
+        RunRecord run = trainer(config, out).train(TRAIN, TEST, false);
+        assertThat(run.outcome()).isEqualTo(RunRecord.DIVERGED);
+        assertThat(run.message()).contains("--lr");
+        assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.DIVERGED);
+    }
+}
