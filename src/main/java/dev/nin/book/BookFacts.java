@@ -48,8 +48,10 @@ public final class BookFacts {
                 :nin-macs: %,d
                 :alexnet-macs: %,d
                 :nin-min-input: %d
+                :alexnet-over-nin-params: %d
                 """.formatted(ParameterCount.of(nin), ParameterCount.of(alexNet),
-                ComputeCost.total(nin, image), ComputeCost.total(alexNet, image), Nin.minimumInputSize());
+                ComputeCost.total(nin, image), ComputeCost.total(alexNet, image), Nin.minimumInputSize(),
+                Math.round((double) ParameterCount.of(alexNet) / ParameterCount.of(nin)));
     }
 
     static String parameterTable(NetworkSpec net) {
@@ -62,9 +64,9 @@ public final class BookFacts {
                 long n = ParameterCount.of(layer);
                 if (n > 0) sb.append("|%d. %s |%s |%,d%n".formatted(index, stage.name(), layer.label(), n));
             }
-            sb.append("2+|*%d. %s, whole block* |*%,d*%n".formatted(index, stage.name(), ParameterCount.of(stage)));
+            sb.append("2+|*%d. %s, whole block* >|*%,d*%n".formatted(index, stage.name(), ParameterCount.of(stage)));
         }
-        sb.append("2+|*%s total* |*%,d*%n|===%n".formatted(net.name(), ParameterCount.of(net)));
+        sb.append("2+|*%s total* >|*%,d*%n|===%n".formatted(net.name(), ParameterCount.of(net)));
         return sb.toString();
     }
 
@@ -73,22 +75,36 @@ public final class BookFacts {
         for (LayerCost c : ComputeCost.perLayer(net, input)) {
             if (c.macs() > 0) sb.append("|%s |%s |%s |%,d%n".formatted(c.stage(), c.layer().label(), c.output(), c.macs()));
         }
-        sb.append("3+|*%s total for one %s image* |*%,d*%n|===%n".formatted(net.name(), input, ComputeCost.total(net, input)));
+        sb.append("3+|*%s total for one %s image* >|*%,d*%n|===%n".formatted(net.name(), input, ComputeCost.total(net, input)));
         return sb.toString();
     }
 
     static String memoryTable(List<NetworkSpec> nets, Shape image) {
         StringBuilder sb = new StringBuilder("""
-                [cols="1,>1,>2,>2,>2,>2,>2",options="header"]
+                .Prediction
+                [cols="1,>1,>2,>2,>2",options="header"]
                 |===
-                |Network |Batch |Prediction: parameters + peak activations |Training: parameters |gradients |activations kept |total (plain SGD)
+                |Network |Batch |Parameters |Peak of live activations |Total
                 """);
         for (NetworkSpec net : nets) {
             for (int batch : MemoryCost.BATCH_SIZES) {
-                Shape in = image.withBatch(batch);
-                Breakdown p = MemoryCost.prediction(net, in), t = MemoryCost.training(net, in, Optimizer.SGD);
-                sb.append("|%s |%d |%s |%s |%s |%s |%s%n".formatted(net.name(), batch, mib(p.total()),
-                        mib(t.parameters()), mib(t.gradients()), mib(t.activations()), mib(t.total())));
+                Breakdown p = MemoryCost.prediction(net, image.withBatch(batch));
+                sb.append("|%s |%d |%s |%s |%s%n".formatted(net.name(), batch, mib(p.parameters()), mib(p.activations()), mib(p.total())));
+            }
+        }
+        sb.append("""
+                |===
+
+                .Training with plain SGD (the chapter's optimizer: no state)
+                [cols="1,>1,>2,>2,>2,>2,>2",options="header"]
+                |===
+                |Network |Batch |Parameters |Gradients |Optimizer state |Activations kept for backward |Total
+                """);
+        for (NetworkSpec net : nets) {
+            for (int batch : MemoryCost.BATCH_SIZES) {
+                Breakdown t = MemoryCost.training(net, image.withBatch(batch), Optimizer.SGD);
+                sb.append("|%s |%d |%s |%s |%s |%s |%s%n".formatted(net.name(), batch, mib(t.parameters()),
+                        mib(t.gradients()), mib(t.optimizerState()), mib(t.activations()), mib(t.total())));
             }
         }
         return sb.append("|===\n").toString();
