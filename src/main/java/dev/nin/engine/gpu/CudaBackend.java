@@ -98,6 +98,12 @@ public final class CudaBackend implements Backend {
     private boolean closed;
 
     private static final int SUMSQ_BLOCKS = 1024;
+    /** NIN_GPU_TRACE=1: one line on standard error per start-up step and per algorithm search, to locate a failure. */
+    private static final boolean TRACE = "1".equals(System.getenv("NIN_GPU_TRACE"));
+
+    private static void trace(String step) {
+        if (TRACE) System.err.println("[gpu] " + step);
+    }
 
     public CudaBackend() {
         this(Options.fromEnvironment());
@@ -124,8 +130,11 @@ public final class CudaBackend implements Backend {
 
     private void start() {
         List<Path> dirs = options.libraryDirs();
+        trace("looking for libraries in " + dirs + ", then the system loader path");
         rt = new CudaRuntime(NativeLibraries.load("the CUDA runtime", List.of("libcudart.so.13", "libcudart.so.12"), dirs, arena), arena);
+        trace("CUDA runtime: " + rt.library.origin());
         int status = rt.deviceCountStatus();
+        trace("cudaGetDeviceCount: status " + status + ", " + rt.lastDeviceCount() + " device(s)");
         if (status != 0) {
             throw new GpuUnavailableException("no usable GPU: cudaGetDeviceCount returned " + status + " (" + rt.describe(status)
                     + "); CUDA runtime " + rt.library.origin()
@@ -138,24 +147,33 @@ public final class CudaBackend implements Backend {
         driver = new CudaDriver(NativeLibraries.load("the CUDA driver", List.of("libcuda.so.1", "libcuda.so"), dirs, arena), arena);
         Nvrtc nvrtc = Nvrtc.load(dirs, arena);
         cudnn = new Cudnn(NativeLibraries.load("cuDNN 9", List.of("libcudnn.so.9"), dirs, arena), arena);
+        trace("driver " + driver.library.origin() + ", NVRTC " + nvrtc.library.origin() + ", cuDNN " + cudnn.library.origin()
+                + " (version " + Cudnn.version(cudnn.version()) + ")");
 
         rt.setDevice(options.device());
         rt.free(MemorySegment.NULL);  // creates the primary context and makes it current on this thread
+        trace("primary context created on device " + options.device());
         driver.init();
         context = driver.currentContext();
+        trace("cuInit done, current context " + context);
         contextThread = Thread.currentThread();
         int cuDevice = driver.device(options.device());
         deviceName = driver.deviceName(cuDevice);
         int major = rt.attribute(CudaRuntime.ATTR_COMPUTE_MAJOR, options.device());
         int minor = rt.attribute(CudaRuntime.ATTR_COMPUTE_MINOR, options.device());
 
+        trace(deviceName + ", compute capability " + major + "." + minor);
         stream = rt.streamCreate();
         handle = cudnn.create();
         cudnn.setStream(handle, stream);
         relu = cudnn.reluActivation();
+        trace("stream, cuDNN handle and ReLU descriptor created");
         String arch = "sm_" + major + minor;
-        kernels = new Kernels(driver, nvrtc.compileToCubin(Kernels.source(), "kernels.cu", arch), arena);
+        byte[] cubin = nvrtc.compileToCubin(Kernels.source(), "kernels.cu", arch);
+        trace("NVRTC " + nvrtc.version() + " compiled kernels.cu for " + arch + ": " + cubin.length + " bytes");
+        kernels = new Kernels(driver, cubin, arena);
         kernels.useStream(stream);
+        trace("kernels loaded");
         timingStart = rt.eventCreate(0);
         timingEnd = rt.eventCreate(0);
         one = arena.allocateFrom(JAVA_FLOAT, 1f);
@@ -164,6 +182,7 @@ public final class CudaBackend implements Backend {
         sumsqPartial = deviceMalloc(8L * SUMSQ_BLOCKS);
         sumsqOut = deviceMalloc(8);
 
+        trace("started");
         provenance.put("gpu", deviceName);
         provenance.put("gpu.computeCapability", major + "." + minor);
         provenance.put("gpu.memoryMiB", Long.toString(driver.totalMemory(cuDevice) >> 20));
@@ -381,6 +400,7 @@ public final class CudaBackend implements Backend {
             p.workspace[i] = memory;
             convolutionChoices.put(p.key + " " + d, String.format("algo %d, %.3f ms, workspace %d KiB, math %s",
                     algo, ms, memory >> 10, mathName(math)));
+            trace("search " + p.key + " " + d + ":" + tried + " -> algo " + algo);
             return algo;
         }
         throw new CudaException("cuDNN's search found no usable " + d + " algorithm for " + p.key + " within a "
