@@ -128,6 +128,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** Where the libraries were looked for, for a message about a GPU that did not open. */
+    private static String searched(List<Path> dirs) {
+        return "; looked for the libraries first in " + (dirs.isEmpty() ? "no folder (--cuda-libs and NIN_CUDA_LIBS unset)"
+                : dirs + " (--cuda-libs or NIN_CUDA_LIBS)") + ", then on the system loader path";
+    }
+
     private void start() {
         List<Path> dirs = options.libraryDirs();
         trace("looking for libraries in " + dirs + ", then the system loader path");
@@ -139,7 +145,7 @@ public final class CudaBackend implements Backend {
             throw new GpuUnavailableException("no usable GPU: cudaGetDeviceCount returned " + status + " (" + rt.describe(status)
                     + "); CUDA runtime " + rt.library.origin()
                     + (status == 35 ? "; the NVIDIA driver (libcuda.so.1) is missing here or older than this runtime" : "")
-                    + (status == 100 ? "; the driver sees no NVIDIA GPU" : ""));
+                    + (status == 100 ? "; the driver sees no NVIDIA GPU" : "") + searched(dirs));
         }
         if (rt.lastDeviceCount() <= options.device()) {
             throw new GpuUnavailableException("no usable GPU: " + rt.lastDeviceCount() + " CUDA device(s), asked for device " + options.device());
