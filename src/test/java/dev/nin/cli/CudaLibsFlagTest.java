@@ -1,5 +1,6 @@
 package dev.nin.cli;
 
+import dev.nin.book.Chapters;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --cuda-libs} reaches the GPU backend: {@code ./nin train --device gpu} on a machine where the GPU does
  * not open fails at once (before loading any data) with a message that names the folder it was given.
  */
-@Tag("gpu")
+@Tag(Chapters.GPU)
 class CudaLibsFlagTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
     private String before;
