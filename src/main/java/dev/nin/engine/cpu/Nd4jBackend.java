@@ -4,6 +4,7 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.DropoutMask;
 import dev.nin.engine.Tensor;
 import dev.nin.model.Shape;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -88,35 +89,82 @@ public final class Nd4jBackend implements Backend {
 
     // ---------------------------------------------------------------- memory
 
-    @Override
-    public Tensor allocate(Shape shape) {
-        return new NdTensor(shape, Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+    /**
+     * Images with several channels and pixels are kept channels-last (NHWC) in memory and shown to every op
+     * as NCHW through strides. oneDNN's convolutions work channels-last, so they read and write such tensors
+     * in place, where NCHW ones cost a reorder in and out of every convolution. -Dnin.cpu.layout=nchw keeps
+     * plain NCHW (to measure the difference).
+     */
+    static final boolean CHANNELS_LAST = !"nchw".equalsIgnoreCase(System.getProperty("nin.cpu.layout", "nhwc"));
+
+    /** Whether this shape is stored channels-last; with one channel or one pixel both layouts are the same. */
+    static boolean channelsLast(Shape s) {
+        return CHANNELS_LAST && s.rank() == 4 && s.dim(1) > 1 && s.dim(2) * s.dim(3) > 1;
+    }
+
+    /** An NCHW-indexed array over data from offset, laid out as {@link #channelsLast} says. */
+    private static INDArray over(DataBuffer data, long offset, Shape shape) {
+        long[] dims = longs(shape);
+        if (!channelsLast(shape)) return Nd4j.create(data, dims, Nd4j.getStrides(dims, 'c'), offset, 'c');
+        long[] nhwc = {dims[0], dims[2], dims[3], dims[1]};
+        return Nd4j.create(data, nhwc, Nd4j.getStrides(nhwc, 'c'), offset, 'c').permute(0, 3, 1, 2);
     }
 
     @Override
+    public Tensor allocate(Shape shape) {
+        return new NdTensor(shape, over(Nd4j.create(DataType.FLOAT, new long[]{shape.size()}, 'c').data(), 0, shape));
+    }
+
+    /**
+     * A new header over the same buffer (a prefix when the shape is smaller, see Backend.view). Between shapes
+     * of different layouts only a flat buffer may become an image (it then holds it channels-last): a
+     * channels-last image cannot be flattened in NCHW order without a copy.
+     */
+    @Override
     public Tensor view(Tensor t, Shape shape) {
         if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
-        // a new header (over a prefix when the shape is smaller, see Backend.view) over the same buffer: reshape() may copy (e.g. for one-element arrays)
-        INDArray a = arr(t);
-        long[] dims = longs(shape);
-        return new NdTensor(shape, Nd4j.create(a.data(), dims, Nd4j.getStrides(dims, 'c'), a.offset(), 'c'));
+        if (channelsLast(t.shape()) && !(channelsLast(shape) && sameImage(t.shape(), shape))) {
+            throw new IllegalArgumentException("cannot view the channels-last image " + t.shape() + " as " + shape
+                    + " without a copy; run with -Dnin.cpu.layout=nchw");
+        }
+        return new NdTensor(shape, over(arr(t).data(), arr(t).offset(), shape));
+    }
+
+    private static boolean sameImage(Shape a, Shape b) {
+        return a.dim(1) == b.dim(1) && a.dim(2) == b.dim(2) && a.dim(3) == b.dim(3);
     }
 
     @Override
     public void upload(float[] src, Tensor dst) {
         if (src.length < dst.size()) throw new IllegalArgumentException("upload: " + src.length + " values for " + dst.shape());
-        buf(dst).put(src, 0, (int) dst.size());
+        if (!channelsLast(dst.shape())) {
+            buf(dst).put(src, 0, (int) dst.size());
+            return;
+        }
+        FloatBuffer B = buf(dst);
+        int n = dst.shape().dim(0), c = dst.shape().dim(1), hw = dst.shape().dim(2) * dst.shape().dim(3);
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++)
+                for (int p = 0; p < hw; p++) B.put((i * hw + p) * c + ch, src[(i * c + ch) * hw + p]);
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
         if (dst.length < src.size()) throw new IllegalArgumentException("download: " + dst.length + " slots for " + src.shape());
-        buf(src).get(dst, 0, (int) src.size());
+        if (!channelsLast(src.shape())) {
+            buf(src).get(dst, 0, (int) src.size());
+            return;
+        }
+        FloatBuffer B = buf(src);
+        int n = src.shape().dim(0), c = src.shape().dim(1), hw = src.shape().dim(2) * src.shape().dim(3);
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++)
+                for (int p = 0; p < hw; p++) dst[(i * c + ch) * hw + p] = B.get((i * hw + p) * c + ch);
     }
 
     @Override
     public void fill(Tensor t, float value) {
-        arr(t).assign(value);
+        flat(t).assign(value);
     }
 
     // ---------------------------------------------------------------- convolution
@@ -149,12 +197,38 @@ public final class Nd4jBackend implements Backend {
             conv2dBackwardFilter(x, dy, stride, padding, dw, db);
             return;
         }
-        int k = w.shape().dim(2);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(arr(x), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
-                .addOutputs(arr(dx), arr(dw), arr(db))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int k = w.shape().dim(2), n = x.shape().dim(0), step = imagesPerCall(x.shape(), dy.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            boolean first = from == 0;
+            INDArray gw = first ? arr(dw) : scratch(w.shape(), 3), gb = first ? arr(db) : scratch(db.shape(), 3);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(images(arr(x), from, to, n), arr(w), scratch(Shape.of(w.shape().dim(0))), images(arr(dy), from, to, n))
+                    .addOutputs(images(arr(dx), from, to, n), gw, gb)
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            if (!first) {
+                flat(arr(dw)).addi(flat(gw));
+                flat(arr(db)).addi(flat(gb));
+            }
+        }
+    }
+
+    /**
+     * Images per backward call: all of them, unless the largest array of a call would exceed 32 MB. oneDNN
+     * reorders its arrays into scratch copies inside each call; for NiN's first block at 224×224 a whole
+     * batch of 128 would make several 143 MB copies at once. Slices of the batch bound that peak, and the
+     * filter gradients of the slices add up.
+     */
+    static int imagesPerCall(Shape a, Shape b) {
+        long perImage = Math.max(a.size(), b.size()) / a.dim(0);
+        return (int) Math.max(1, Math.min(a.dim(0), (8L << 20) / perImage));
+    }
+
+    /** Images [from, to) of a batch, as a view (the whole array when that is all of it). */
+    private static INDArray images(INDArray a, int from, int to, int n) {
+        if (from == 0 && to == n) return a;
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     /**
@@ -201,11 +275,17 @@ public final class Nd4jBackend implements Backend {
                     .build());
             return;
         }
-        Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
-                .addInputs(arr(dy), scratch(dw.shape()), reached)
-                .addOutputs(scratch(dy.shape()), arr(dw))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int n = x.shape().dim(0), step = imagesPerCall(x.shape(), dy.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            INDArray gw = from == 0 ? arr(dw) : scratch(dw.shape(), 3);
+            Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
+                    .addInputs(images(arr(dy), from, to, n), scratch(dw.shape()), images(reached, from, to, n))
+                    .addOutputs(scratch(dy.shape().withBatch(to - from)), gw)
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            if (from > 0) flat(arr(dw)).addi(flat(gw));
+        }
         arr(dy).sum(arr(db), 0, 2, 3);
     }
 
@@ -230,7 +310,8 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        Nd4j.exec(new RectifiedLinear(arr(x), arr(y), 0.0));
+        // element-wise over the storage: x and y have one shape, hence one layout
+        Nd4j.exec(new RectifiedLinear(flat(x), flat(y), 0.0));
     }
 
     /**
@@ -263,7 +344,11 @@ public final class Nd4jBackend implements Backend {
 
     /** The tensor's elements as one row-major vector over the same memory (tensors are always contiguous). */
     private static INDArray flat(Tensor t) {
-        INDArray a = arr(t);
+        return flat(arr(t));
+    }
+
+    /** A contiguous array's storage as a vector (layouts differ, but arrays of one shape share theirs). */
+    private static INDArray flat(INDArray a) {
         return a.rank() == 1 ? a : Nd4j.create(a.data(), new long[]{a.length()}, new long[]{1}, a.offset(), 'c');
     }
 
@@ -295,31 +380,36 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void globalAvgPool(Tensor x, Tensor y) {
         int nc = x.shape().dim(0) * x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3);
-        FloatBuffer X = buf(x), Y = buf(y);
+        float[] X = new float[(int) x.size()], Y = new float[nc]; // small: NiN pools 10 channels of 5×5 at most
+        download(x, X);
         for (int m = 0; m < nc; m++) {
             double s = 0;
-            for (int i = 0; i < hw; i++) s += X.get(m * hw + i);
-            Y.put(m, (float) (s / hw));
+            for (int i = 0; i < hw; i++) s += X[m * hw + i];
+            Y[m] = (float) (s / hw);
         }
+        upload(Y, y);
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx) {
         int nc = dx.shape().dim(0) * dx.shape().dim(1), hw = dx.shape().dim(2) * dx.shape().dim(3);
-        FloatBuffer DY = buf(dy), DX = buf(dx);
+        float[] DY = new float[nc], DX = new float[(int) dx.size()];
+        download(dy, DY);
         for (int m = 0; m < nc; m++) {
-            float g = DY.get(m) / hw;
-            for (int i = 0; i < hw; i++) DX.put(m * hw + i, g);
+            float g = DY[m] / hw;
+            for (int i = 0; i < hw; i++) DX[m * hw + i] = g;
         }
+        upload(DX, dx);
     }
 
     // ---------------------------------------------------------------- dropout
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
-        FloatBuffer M = buf(mask);
-        int n = (int) mask.size();
-        for (int i = 0; i < n; i++) M.put(i, DropoutMask.value(seed, i, p));
+        // the mask is indexed in NCHW order (the contract's), stored in the tensors' layout
+        float[] M = new float[(int) mask.size()];
+        for (int i = 0; i < M.length; i++) M[i] = DropoutMask.value(seed, i, p);
+        upload(M, mask);
         Nd4j.exec(new MulOp(flat(x), flat(mask), flat(y)));
     }
 
@@ -333,44 +423,61 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
         int n = logits.shape().dim(0), k = (int) (logits.size() / n);
-        FloatBuffer Z = buf(logits), L = buf(labels), S = buf(stats), D = dlogits == null ? null : buf(dlogits);
+        // (N, K) floats: copied out and back, which also reads an image-shaped tensor in NCHW order
+        float[] Z = new float[n * k], L = new float[n], S = new float[2], D = dlogits == null ? null : new float[n * k];
+        download(logits, Z);
+        download(labels, L);
+        download(stats, S);
         double loss = 0;
         int correct = 0;
         for (int r = 0; r < n; r++) {
-            int label = (int) L.get(r), best = 0;
+            int label = (int) L[r], best = 0;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                if (Z.get(r * k + j) > max) {
-                    max = Z.get(r * k + j);
+                if (Z[r * k + j] > max) {
+                    max = Z[r * k + j];
                     best = j;
                 }
             }
             double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.exp(Z.get(r * k + j) - max);
-            loss += Math.log(sum) - (Z.get(r * k + label) - max);
+            for (int j = 0; j < k; j++) sum += Math.exp(Z[r * k + j] - max);
+            loss += Math.log(sum) - (Z[r * k + label] - max);
             if (best == label) correct++;
             if (D != null) {
                 for (int j = 0; j < k; j++) {
-                    double p = Math.exp(Z.get(r * k + j) - max) / sum;
-                    D.put(r * k + j, (float) ((p - (j == label ? 1 : 0)) / n));
+                    double p = Math.exp(Z[r * k + j] - max) / sum;
+                    D[r * k + j] = (float) ((p - (j == label ? 1 : 0)) / n);
                 }
             }
         }
-        S.put(0, S.get(0) + (float) loss);
-        S.put(1, S.get(1) + correct);
+        S[0] += (float) loss;
+        S[1] += correct;
+        upload(S, stats);
+        if (D != null) upload(D, dlogits);
     }
 
     @Override
     public void sgdStep(Tensor w, Tensor dw, float lr) {
         // BLAS axpy: w += (-lr) · dw, in place
-        Nd4j.getBlasWrapper().level1().axpy(w.size(), -lr, arr(dw), arr(w));
+        Nd4j.getBlasWrapper().level1().axpy(w.size(), -lr, flat(dw), flat(w));
     }
 
     @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
-        FloatBuffer S = buf(src), D = buf(dst);
+        if (channelsLast(src.shape()) || channelsLast(dst.shape())) {
+            // several channels (not NiN's grey images): resize NCHW copies
+            float[] S = new float[(int) src.size()], D = new float[(int) dst.size()];
+            download(src, S);
+            resize(FloatBuffer.wrap(S), FloatBuffer.wrap(D), nc, h, w, oh, ow);
+            upload(D, dst);
+        } else {
+            resize(buf(src), buf(dst), nc, h, w, oh, ow);
+        }
+    }
+
+    private static void resize(FloatBuffer S, FloatBuffer D, int nc, int h, int w, int oh, int ow) {
         // the horizontal taps are the same for every row and image: compute them once
         int[] x0 = new int[ow], x1 = new int[ow];
         float[] fx = new float[ow];
@@ -397,7 +504,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public double sumOfSquares(Tensor t) {
-        double norm = arr(t).norm2Number().doubleValue();
+        double norm = flat(t).norm2Number().doubleValue();
         return norm * norm;
     }
 
@@ -456,7 +563,7 @@ public final class Nd4jBackend implements Backend {
     private INDArray scratch(Shape shape, int slot) {
         List<Integer> key = new java.util.ArrayList<>(Arrays.stream(shape.dims()).boxed().toList());
         key.add(-1 - slot);
-        return scratch.computeIfAbsent(List.copyOf(key), k -> Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+        return scratch.computeIfAbsent(List.copyOf(key), k -> arr(allocate(shape)));
     }
 
     private static String cpuModel() {
