@@ -90,24 +90,14 @@ public final class Nd4jBackend implements Backend {
     // ---------------------------------------------------------------- memory
 
     /**
-     * Images with several channels and pixels are kept channels-last (NHWC) in memory and shown to every op
-     * as NCHW through strides. oneDNN's convolutions work channels-last, so they read and write such tensors
-     * in place, where NCHW ones cost a reorder in and out of every convolution. -Dnin.cpu.layout=nchw keeps
-     * plain NCHW (to measure the difference).
+     * A row-major (N, C, H, W) array over data from offset. (Keeping images channels-last behind NCHW strides
+     * was measured too: oneDNN's forward convolutions then skip their reorders, but libnd4j's backward
+     * convolutions and pooling on such strided arrays ran slower, 1.48 against 1.14 s of CPU per NiN step
+     * at 96×96×128 on one thread, so plain NCHW stays.)
      */
-    static final boolean CHANNELS_LAST = !"nchw".equalsIgnoreCase(System.getProperty("nin.cpu.layout", "nhwc"));
-
-    /** Whether this shape is stored channels-last; with one channel or one pixel both layouts are the same. */
-    static boolean channelsLast(Shape s) {
-        return CHANNELS_LAST && s.rank() == 4 && s.dim(1) > 1 && s.dim(2) * s.dim(3) > 1;
-    }
-
-    /** An NCHW-indexed array over data from offset, laid out as {@link #channelsLast} says. */
     private static INDArray over(DataBuffer data, long offset, Shape shape) {
         long[] dims = longs(shape);
-        if (!channelsLast(shape)) return Nd4j.create(data, dims, Nd4j.getStrides(dims, 'c'), offset, 'c');
-        long[] nhwc = {dims[0], dims[2], dims[3], dims[1]};
-        return Nd4j.create(data, nhwc, Nd4j.getStrides(nhwc, 'c'), offset, 'c').permute(0, 3, 1, 2);
+        return Nd4j.create(data, dims, Nd4j.getStrides(dims, 'c'), offset, 'c');
     }
 
     @Override
@@ -115,51 +105,23 @@ public final class Nd4jBackend implements Backend {
         return new NdTensor(shape, over(Nd4j.create(DataType.FLOAT, new long[]{shape.size()}, 'c').data(), 0, shape));
     }
 
-    /**
-     * A new header over the same buffer (a prefix when the shape is smaller, see Backend.view). Between shapes
-     * of different layouts only a flat buffer may become an image (it then holds it channels-last): a
-     * channels-last image cannot be flattened in NCHW order without a copy.
-     */
+    /** A new header over the same buffer (a prefix when the shape is smaller, see Backend.view). */
     @Override
     public Tensor view(Tensor t, Shape shape) {
         if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
-        if (channelsLast(t.shape()) && !(channelsLast(shape) && sameImage(t.shape(), shape))) {
-            throw new IllegalArgumentException("cannot view the channels-last image " + t.shape() + " as " + shape
-                    + " without a copy; run with -Dnin.cpu.layout=nchw");
-        }
         return new NdTensor(shape, over(arr(t).data(), arr(t).offset(), shape));
-    }
-
-    private static boolean sameImage(Shape a, Shape b) {
-        return a.dim(1) == b.dim(1) && a.dim(2) == b.dim(2) && a.dim(3) == b.dim(3);
     }
 
     @Override
     public void upload(float[] src, Tensor dst) {
         if (src.length < dst.size()) throw new IllegalArgumentException("upload: " + src.length + " values for " + dst.shape());
-        if (!channelsLast(dst.shape())) {
-            buf(dst).put(src, 0, (int) dst.size());
-            return;
-        }
-        FloatBuffer B = buf(dst);
-        int n = dst.shape().dim(0), c = dst.shape().dim(1), hw = dst.shape().dim(2) * dst.shape().dim(3);
-        for (int i = 0; i < n; i++)
-            for (int ch = 0; ch < c; ch++)
-                for (int p = 0; p < hw; p++) B.put((i * hw + p) * c + ch, src[(i * c + ch) * hw + p]);
+        buf(dst).put(src, 0, (int) dst.size());
     }
 
     @Override
     public void download(Tensor src, float[] dst) {
         if (dst.length < src.size()) throw new IllegalArgumentException("download: " + dst.length + " slots for " + src.shape());
-        if (!channelsLast(src.shape())) {
-            buf(src).get(dst, 0, (int) src.size());
-            return;
-        }
-        FloatBuffer B = buf(src);
-        int n = src.shape().dim(0), c = src.shape().dim(1), hw = src.shape().dim(2) * src.shape().dim(3);
-        for (int i = 0; i < n; i++)
-            for (int ch = 0; ch < c; ch++)
-                for (int p = 0; p < hw; p++) dst[(i * c + ch) * hw + p] = B.get((i * hw + p) * c + ch);
+        buf(src).get(dst, 0, (int) src.size());
     }
 
     @Override
@@ -310,7 +272,6 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        // element-wise over the storage: x and y have one shape, hence one layout
         Nd4j.exec(new RectifiedLinear(flat(x), flat(y), 0.0));
     }
 
@@ -347,7 +308,7 @@ public final class Nd4jBackend implements Backend {
         return flat(arr(t));
     }
 
-    /** A contiguous array's storage as a vector (layouts differ, but arrays of one shape share theirs). */
+    /** A contiguous array's elements as a vector over the same memory. */
     private static INDArray flat(INDArray a) {
         return a.rank() == 1 ? a : Nd4j.create(a.data(), new long[]{a.length()}, new long[]{1}, a.offset(), 'c');
     }
@@ -406,7 +367,6 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
-        // the mask is indexed in NCHW order (the contract's), stored in the tensors' layout
         float[] M = new float[(int) mask.size()];
         for (int i = 0; i < M.length; i++) M[i] = DropoutMask.value(seed, i, p);
         upload(M, mask);
@@ -423,7 +383,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
         int n = logits.shape().dim(0), k = (int) (logits.size() / n);
-        // (N, K) floats: copied out and back, which also reads an image-shaped tensor in NCHW order
+        // (N, K) floats, a few thousand: copied out and back
         float[] Z = new float[n * k], L = new float[n], S = new float[2], D = dlogits == null ? null : new float[n * k];
         download(logits, Z);
         download(labels, L);
@@ -466,15 +426,7 @@ public final class Nd4jBackend implements Backend {
     public void resizeBilinear(Tensor src, Tensor dst) {
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
-        if (channelsLast(src.shape()) || channelsLast(dst.shape())) {
-            // several channels (not NiN's grey images): resize NCHW copies
-            float[] S = new float[(int) src.size()], D = new float[(int) dst.size()];
-            download(src, S);
-            resize(FloatBuffer.wrap(S), FloatBuffer.wrap(D), nc, h, w, oh, ow);
-            upload(D, dst);
-        } else {
-            resize(buf(src), buf(dst), nc, h, w, oh, ow);
-        }
+        resize(buf(src), buf(dst), nc, h, w, oh, ow);
     }
 
     private static void resize(FloatBuffer S, FloatBuffer D, int nc, int h, int w, int oh, int ow) {
