@@ -133,12 +133,15 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
-        int k = w.shape().dim(2);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                .addInputs(arr(x), arr(w), arr(b))
-                .addOutputs(arr(y))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int k = w.shape().dim(2), n = x.shape().dim(0), step = imagesPerCall(x.shape(), y.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                    .addInputs(images(arr(x), from, to, n), arr(w), arr(b))
+                    .addOutputs(images(arr(y), from, to, n))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+        }
     }
 
     @Override
@@ -177,14 +180,15 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * Images per backward call: all of them, unless the largest array of a call would exceed 32 MB. oneDNN
-     * reorders its arrays into scratch copies inside each call; for NiN's first block at 224×224 a whole
-     * batch of 128 would make several 143 MB copies at once. Slices of the batch bound that peak, and the
-     * filter gradients of the slices add up.
+     * Images per convolution call: all of them, unless the largest array of a call would exceed 16 MB.
+     * oneDNN reorders its arrays into fresh scratch copies inside each call; for NiN's first block at
+     * 224×224 a whole batch of 128 makes several 143 MB copies per call, which malloc maps and unmaps each
+     * time (page faults on every touch) and which add to the peak. Copies under malloc's 32 MB mapping
+     * threshold come from its reused heap instead. The filter gradients of the slices add up.
      */
     static int imagesPerCall(Shape a, Shape b) {
         long perImage = Math.max(a.size(), b.size()) / a.dim(0);
-        return (int) Math.max(1, Math.min(a.dim(0), (8L << 20) / perImage));
+        return (int) Math.max(1, Math.min(a.dim(0), (4L << 20) / perImage));
     }
 
     /** Images [from, to) of a batch, as a view (the whole array when that is all of it). */

@@ -123,13 +123,17 @@ class Nd4jBackendProperties {
         for (int i = 0; i < 3; i++) assertCloseRelativeToMagnitude(got[i], want[i], magnitude[i]);
     }
 
-    /** Big images go through the backward pass a few at a time; these three go as a slice of two and one. */
+    /** Big images go through a convolution a few at a time; these three go as a slice of two and one. */
     @Example
-    void backwardPassesOverBatchSlicesEqualTheReference() {
-        Conv c = new Conv(3, 2, 3, 1000, 1000, 3, 1, 1, 11);
+    void convolutionsOverBatchSlicesEqualTheReference() {
+        Conv c = new Conv(3, 2, 3, 800, 800, 3, 1, 1, 11);
         assertThat(Nd4jBackend.imagesPerCall(c.xShape(), c.yShape())).isEqualTo(2);
         Random r = new Random(c.seed());
-        float[] x = random(r, c.xShape()), w = random(r, c.wShape()), dy = random(r, c.yShape());
+        float[] x = random(r, c.xShape()), w = random(r, c.wShape()), b = random(r, c.bShape()), dy = random(r, c.yShape());
+        Op forward = (be, t) -> be.conv2dForward(t[0], t[1], t[2], c.stride(), c.padding(), t[3]);
+        assertCloseRelativeToMagnitude(run(cpu, c.yShape(), forward, in(c.xShape(), x), in(c.wShape(), w), in(c.bShape(), b)),
+                run(ref, c.yShape(), forward, in(c.xShape(), x), in(c.wShape(), w), in(c.bShape(), b)),
+                run(ref, c.yShape(), forward, in(c.xShape(), abs(x)), in(c.wShape(), abs(w)), in(c.bShape(), abs(b))));
         for (boolean wantDx : new boolean[]{true, false}) {
             float[][] got = allGradients(cpu, c, x, w, dy, wantDx), want = allGradients(ref, c, x, w, dy, wantDx);
             float[][] magnitude = allGradients(ref, c, abs(x), abs(w), abs(dy), wantDx);
