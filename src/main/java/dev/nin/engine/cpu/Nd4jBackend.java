@@ -42,6 +42,9 @@ public final class Nd4jBackend implements Backend {
     /** libnd4j's weight-format flag: 1 = [oC, iC, kH, kW], PyTorch's OIHW, the contract's layout. */
     private static final int OIHW = 1;
 
+    /** OMP_WAIT_POLICY as set before ND4J loads libgomp (see {@link OpenMpWaiting}). */
+    private static final String OMP_WAIT_POLICY = OpenMpWaiting.preferPassive();
+
     /** Arrays an op needs as an output but the caller does not want, one per shape, reused across calls. */
     private final Map<List<Integer>, INDArray> scratch = new HashMap<>();
 
@@ -71,6 +74,7 @@ public final class Nd4jBackend implements Backend {
         p.put("onednn", String.valueOf(hasOneDnn()));
         Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
         p.put("omp.threads", String.valueOf(omp));
+        p.put("omp.wait_policy", String.valueOf(OMP_WAIT_POLICY));
         p.put("blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         p.put("java", Runtime.version().toString());
         return p;
