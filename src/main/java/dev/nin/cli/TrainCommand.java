@@ -5,6 +5,7 @@ import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import dev.nin.model.Nin;
+import dev.nin.train.Checkpoint;
 import dev.nin.train.ProgressBar;
 import dev.nin.train.Trainer;
 import dev.nin.train.TrainingConfig;
@@ -74,10 +75,15 @@ final class TrainCommand implements Command {
                     config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                     f.has("--chapter") ? " (the chapter's configuration)" : base == QUICK && args.isEmpty()
                             ? " (the quick default; ./nin train --chapter runs the chapter's)" : "");
+            out.println("records go to " + dir + "/ (" + Trainer.RECORD + ", run.svg, " + Trainer.CHECKPOINT + ")");
             Trainer trainer = new Trainer(backend, spec, config, dir, ProgressBar.console(), out);
-            RunRecord record = trainer.train(data.train(), data.test(), f.has("--resume"));
-            TrainingPlot.writeSvg(record, dir.resolve("run.svg"));
-            out.println("wrote " + dir.resolve(Trainer.RECORD) + ", " + dir.resolve("run.svg") + ", " + dir.resolve(Trainer.CHECKPOINT));
+            RunRecord record;
+            try {
+                record = trainer.train(data.train(), data.test(), f.has("--resume"));
+            } catch (Checkpoint.BrokenException e) {
+                throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
+            }
+            TrainingPlot.writeSvg(record, dir.resolve("run.svg"));  // quietly: the output ends like the chapter's
             return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
         }
     }
