@@ -27,7 +27,8 @@ public final class OneByOneConvolution {
 
     // tag::per-pixel[]
     /** The dense layer applied at each pixel on its own: gather the pixel's channels, transform, scatter. */
-    public static float[] densePerPixel(float[] x, int n, int cIn, int h, int wd, float[] w, float[] b, int cOut) {
+    public static float[] densePerPixel(float[] x, int n, int cIn, int h, int wd,
+                                        float[] w, float[] b, int cOut) {
         float[] y = new float[n * cOut * h * wd];
         float[] pixel = new float[cIn];
         for (int i = 0; i < n; i++) {
@@ -42,8 +43,9 @@ public final class OneByOneConvolution {
     // end::per-pixel[]
 
     // tag::matrix-product[]
-    /** Reshape to (N·H·W, C_in) — one row per pixel — multiply by Wᵀ, add b, reshape back to (N, C_out, H, W). */
-    public static float[] asMatrixProduct(float[] x, int n, int cIn, int h, int wd, float[] w, float[] b, int cOut) {
+    /** Reshape to (N·H·W, C_in), one row per pixel; multiply by Wᵀ, add b; reshape back to (N, C_out, H, W). */
+    public static float[] asMatrixProduct(float[] x, int n, int cIn, int h, int wd,
+                                          float[] w, float[] b, int cOut) {
         int hw = h * wd;
         float[] rows = new float[n * hw * cIn];            // NCHW → (N·H·W, C_in)
         for (int i = 0; i < n; i++)

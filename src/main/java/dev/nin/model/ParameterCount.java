@@ -11,10 +11,11 @@ public final class ParameterCount {
     }
 
     // tag::count-layer[]
-    /** k·k·C_in·C_out weights plus C_out biases for a convolution; in·out + out for a dense layer; none otherwise. */
+    /** k·k·C_in·C_out weights plus C_out biases for a convolution; in·out + out for a dense layer. */
     public static long of(LayerSpec layer) {
         return switch (layer) {
-            case Conv2d c -> (long) c.kernel() * c.kernel() * c.inChannels() * c.outChannels() + c.outChannels();
+            case Conv2d c -> (long) c.kernel() * c.kernel() * c.inChannels() * c.outChannels()
+                    + c.outChannels();
             case Linear l -> (long) l.inFeatures() * l.outFeatures() + l.outFeatures();
             default -> 0; // ReLU, pooling, dropout and flatten learn nothing
         };

@@ -7,6 +7,7 @@ public final class Chapters {
     public static final String NIN_MODEL = "nin-model";
     public static final String GLOBAL_AVERAGE_POOLING = "global-average-pooling";
     public static final String COUNTING = "counting";
+    public static final String EXERCISES = "exercises";
 
     private Chapters() {
     }

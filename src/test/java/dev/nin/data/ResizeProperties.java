@@ -96,4 +96,20 @@ class ResizeProperties {
                 1.5f, 1.75f, 2.25f, 2.5f,
                 2.0f, 2.25f, 2.75f, 3.0f);
     }
+
+    @Example
+    void aNonIntegerScaleMatchesPyTorch() {
+        // expected values printed by PyTorch 1.13 (Debian python3-torch):
+        // F.interpolate(torch.arange(9.).reshape(1,1,3,3), size=(5,4), mode='bilinear', align_corners=False)
+        float[] out = Resize.bilinear(new float[]{0, 1, 2, 3, 4, 5, 6, 7, 8}, 3, 3, 5, 4);
+
+        float[] torch = {
+                0.0f, 0.625f, 1.375f, 2.0f,
+                1.2f, 1.825f, 2.575f, 3.2f,
+                3.0f, 3.625f, 4.375f, 5.0f,
+                4.8f, 5.425f, 6.175f, 6.8f,
+                6.0f, 6.625f, 7.375f, 8.0f};
+        // PyTorch interpolates in float, we in double: they may differ in the last bits of a float
+        for (int i = 0; i < torch.length; i++) assertThat(out[i]).isCloseTo(torch[i], within(1e-6f));
+    }
 }

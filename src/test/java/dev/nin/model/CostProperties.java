@@ -36,17 +36,18 @@ class CostProperties {
     }
 
     // tag::brute-force-macs[]
-    /** Slides the kernel over the padded input and counts one multiply-accumulate per tap, as a naive convolution does. */
+    /** Slides the kernel over the padded input, as a naive convolution does, and counts its MACs. */
     @Property(tries = 100)
     void convolutionMacsAreTheTapsOfANaiveConvolution(@ForAll("smallConvolutions") ConvCase c) {
         Conv2d conv = c.conv();
-        int h = c.input().dim(2), w = c.input().dim(3), k = conv.kernel(), s = conv.stride(), p = conv.padding();
+        int h = c.input().dim(2), w = c.input().dim(3);
+        int k = conv.kernel(), s = conv.stride(), p = conv.padding();
         long taps = 0;
         for (int n = 0; n < c.input().dim(0); n++)
             for (int o = 0; o < conv.outChannels(); o++)
                 for (int top = -p; top + k <= h + p; top += s)        // every window position ...
                     for (int left = -p; left + k <= w + p; left += s)
-                        taps += (long) conv.inChannels() * k * k;     // ... multiplies C_in·k·k inputs by weights
+                        taps += (long) conv.inChannels() * k * k;     // ... does C_in·k·k MACs
 
         assertThat(ComputeCost.macs(conv, conv.outputShape(c.input()))).isEqualTo(taps);
     }
@@ -104,14 +105,14 @@ class CostProperties {
             @ForAll @IntRange(min = 1, max = 4) int batch) {
         Shape input = smallestInput(net, batch);
         try (ReferenceBackend engine = new ReferenceBackend()) {
-            engine.allocate(input);                                // the batch, kept for the first layer's backward
+            engine.allocate(input);                // kept for the first layer's backward
             Shape x = input;
             for (LayerSpec layer : net.layers()) {
                 x = layer.outputShape(x);
-                engine.allocate(x);                                // every layer's output, kept for backward
+                engine.allocate(x);                    // every output, kept for backward
                 for (Shape p : ParameterCount.parameterShapes(layer)) {
-                    engine.allocate(p);                            // the parameter ...
-                    engine.allocate(p);                            // ... and its gradient; plain SGD keeps nothing else
+                    engine.allocate(p);            // the parameter ...
+                    engine.allocate(p);            // ... and its gradient; SGD keeps no more
                 }
             }
             assertThat(MemoryCost.training(net, input, Optimizer.SGD).total()).isEqualTo(engine.peakMemoryBytes());

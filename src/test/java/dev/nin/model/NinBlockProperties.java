@@ -53,7 +53,7 @@ class NinBlockProperties {
     @Property(tries = 200)
     void oneByOneConvolutionsNeverChangeHeightAndWidth(@ForAll("validBlocks") BlockCase b) {
         Stage block = NinBlock.of(b.cIn(), b.cOut(), b.k(), b.s(), b.p());
-        Shape x = block.layers().getFirst().outputShape(b.input()); // the first convolution may have k = 1 and padding
+        Shape x = block.layers().getFirst().outputShape(b.input()); // (skips the first convolution)
         for (LayerSpec layer : block.layers().subList(1, block.layers().size())) {
             Shape y = layer.outputShape(x);
             if (layer instanceof Conv2d c && c.kernel() == 1) {

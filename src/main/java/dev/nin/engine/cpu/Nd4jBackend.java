@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -231,14 +233,38 @@ public final class Nd4jBackend implements Backend {
         Nd4j.exec(new RectifiedLinear(arr(x), arr(y), 0.0));
     }
 
+    /**
+     * dx = dy · step(y), chunk by chunk through a small reused mask: libnd4j's relu_bp does the same in one
+     * call but measured three times slower (19.8 against 7 ms for NiN's 128×96×22×22 activations, one
+     * thread), and a whole-size mask would cost as much memory as the activation.
+     */
     @Override
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
-        // relu_bp passes the gradient where its first input is > 0; y > 0 exactly where the ReLU's input was
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp")
-                .addInputs(arr(y), arr(dy))
-                .addOutputs(arr(dx))
-                .addFloatingPointArguments(0.0)
-                .build());
+        INDArray Y = flat(y), DY = flat(dy), DX = flat(dx);
+        long n = Y.length();
+        for (long from = 0; from < n; from += CHUNK) {
+            long to = Math.min(n, from + CHUNK);
+            INDArray mask = to - from == CHUNK ? chunkMask() : chunkMask().get(NDArrayIndex.interval(0, to - from));
+            Nd4j.exec(new Step(chunk(Y, from, to, n), mask, 0.0));
+            Nd4j.exec(new MulOp(chunk(DY, from, to, n), mask, chunk(DX, from, to, n)));
+        }
+    }
+
+    /** Elements per chunk of element-wise work that needs a temporary: 4 MB, cache-sized. */
+    private static final long CHUNK = 1 << 20;
+
+    private INDArray chunkMask() {
+        return scratch(Shape.of((int) CHUNK), 2);
+    }
+
+    private static INDArray chunk(INDArray flat, long from, long to, long n) {
+        return from == 0 && to == n ? flat : flat.get(NDArrayIndex.interval(from, to));
+    }
+
+    /** The tensor's elements as one row-major vector over the same memory (tensors are always contiguous). */
+    private static INDArray flat(Tensor t) {
+        INDArray a = arr(t);
+        return a.rank() == 1 ? a : Nd4j.create(a.data(), new long[]{a.length()}, new long[]{1}, a.offset(), 'c');
     }
 
     // ---------------------------------------------------------------- pooling
@@ -294,12 +320,12 @@ public final class Nd4jBackend implements Backend {
         FloatBuffer M = buf(mask);
         int n = (int) mask.size();
         for (int i = 0; i < n; i++) M.put(i, DropoutMask.value(seed, i, p));
-        Nd4j.exec(DynamicCustomOp.builder("multiply").addInputs(arr(x), arr(mask)).addOutputs(arr(y)).build());
+        Nd4j.exec(new MulOp(flat(x), flat(mask), flat(y)));
     }
 
     @Override
     public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx) {
-        Nd4j.exec(DynamicCustomOp.builder("multiply").addInputs(arr(dy), arr(mask)).addOutputs(arr(dx)).build());
+        Nd4j.exec(new MulOp(flat(dy), flat(mask), flat(dx)));
     }
 
     // ---------------------------------------------------------------- loss and update

@@ -1,0 +1,210 @@
+package dev.nin.book;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nin.train.record.BenchRecord;
+import dev.nin.train.record.RecordFileException;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+import dev.nin.train.record.TorchNinResults;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns the committed run records under {@code docs/results/} into what the book includes, written by the
+ * build ({@code prepare-package}) into {@code target/book-facts/results/} beside {@link BookFacts}' output.
+ * Names are fixed or follow the record's path, so a chapter can include them:
+ * <ul>
+ * <li>{@code <name>.adoc} and {@code <name>.svg} per record, where {@code <name>} is the record's path under
+ *     {@code docs/results/} without ".json" and with "/" as "-": {@code gpu/nin-lr0.1.json} →
+ *     {@code gpu-nin-lr0.1}. A torch_nin.py file holding several seeds also gets {@code <name>-seed<N>} per run.</li>
+ * <li>{@code group-gpu.adoc}, {@code group-cpu.adoc}, {@code group-bench.adoc} (and one per other folder):
+ *     every record of that folder.</li>
+ * <li>{@code all.adoc}: every record; {@code learner-comparison.adoc}: the learner's GTX 1660 Ti runs beside
+ *     ours at the same lr; {@code bench-comparison.adoc}: ours against PyTorch, with ratios and machine.</li>
+ * </ul>
+ * The fixed partials always exist and say "no record yet" when there is none, so the book builds either way.
+ */
+public final class ResultsPartials {
+
+    /** The folder under the generated directory, as chapters write it: {@code {generated}/results/}. */
+    public static final String FOLDER = "results";
+
+    /** Folders whose group partial exists even before their first record. */
+    static final List<String> GROUPS = List.of("gpu", "cpu", "bench");
+
+    static final String ALL = "all", LEARNER_COMPARISON = "learner-comparison", BENCH_COMPARISON = "bench-comparison";
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    /** One record as the book shows it: a training run (ours or PyTorch's), a bench record, or PyTorch's bench alone. */
+    sealed interface Entry permits Run, Bench, TorchBench {
+        String name();
+    }
+
+    record Run(String name, RunRecord record) implements Entry {
+    }
+
+    record Bench(String name, BenchRecord record) implements Entry {
+    }
+
+    /** A torch_bench.py result committed on its own: PyTorch's numbers with the machine it names. */
+    record TorchBench(String name, BenchRecord.Measurement measurement, Map<String, String> provenance) implements Entry {
+    }
+
+    /** One JSON file under docs/results: its path there, partial name, folder, and the records it holds. */
+    record Source(String path, String name, String group, List<Entry> entries) {
+    }
+
+    private ResultsPartials() {
+    }
+
+    /** {@code ResultsPartials [docs/results [target/book-facts]]} */
+    public static void main(String[] args) throws IOException {
+        // the build runs this inside Maven's JVM on machines without a display; charts need no screen
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        Path results = Path.of(args.length > 0 ? args[0] : "docs/results");
+        Path generated = Path.of(args.length > 1 ? args[1] : "target/book-facts");
+        List<Path> written = generate(results, generated);
+        System.out.println("ResultsPartials: " + written.size() + " files from " + results + " in " + generated.resolve(FOLDER));
+    }
+
+    /** Reads every record under {@code resultsDir} and writes the partials and plots; returns the files written. */
+    public static List<Path> generate(Path resultsDir, Path generatedDir) throws IOException {
+        List<Source> sources = load(resultsDir);
+        Path out = generatedDir.resolve(FOLDER);
+        clean(out);
+        Files.createDirectories(out);
+        List<Path> written = new ArrayList<>();
+        for (Source source : sources) {
+            for (Entry entry : source.entries()) written.addAll(writeEntry(source, entry, out));
+            if (source.entries().size() != 1 || !source.entries().getFirst().name().equals(source.name()))
+                written.add(write(out, source.name(), ResultTables.includes(source.entries().stream().map(Entry::name).toList())));
+        }
+        List<String> groups = new ArrayList<>(GROUPS);
+        sources.stream().map(Source::group).filter(g -> !g.isEmpty() && !groups.contains(g)).distinct().forEach(groups::add);
+        for (String group : groups) {
+            List<Source> inGroup = sources.stream().filter(s -> s.group().equals(group)).toList();
+            written.add(write(out, "group-" + group, inGroup.isEmpty() ? ResultTables.noRecord("docs/results/" + group + "/")
+                    : ResultTables.includes(inGroup.stream().map(Source::name).toList())));
+        }
+        written.add(write(out, ALL, sources.isEmpty() ? ResultTables.noRecord("docs/results/")
+                : ResultTables.includes(sources.stream().map(Source::name).toList())));
+        List<Run> runs = entries(sources, Run.class);
+        written.add(write(out, LEARNER_COMPARISON, ResultTables.learnerComparison(runs)));
+        written.add(write(out, BENCH_COMPARISON, ResultTables.benchComparison(entries(sources, Bench.class), entries(sources, TorchBench.class))));
+        return written;
+    }
+
+    private static List<Path> writeEntry(Source source, Entry entry, Path out) throws IOException {
+        Path svg = out.resolve(entry.name() + ".svg");
+        return switch (entry) {
+            case Run run -> {
+                TrainingPlot.writeSvg(run.record(), svg);
+                yield List.of(svg, write(out, run.name(), ResultTables.run(source.path(), run)));
+            }
+            case Bench bench -> {
+                BenchmarkPlot.writeSvg(bench.record(), svg);
+                yield List.of(svg, write(out, bench.name(), ResultTables.bench(source.path(), bench)));
+            }
+            // PyTorch's numbers alone have nothing to be compared with in a plot: a table only
+            case TorchBench torch -> List.of(write(out, torch.name(), ResultTables.torchBench(source.path(), torch)));
+        };
+    }
+
+    /** Every JSON file under {@code resultsDir}, sorted by path so the book lists records in a stable order. */
+    static List<Source> load(Path resultsDir) throws IOException {
+        if (!Files.isDirectory(resultsDir)) return List.of();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(resultsDir)) {
+            files = walk.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        List<Source> sources = new ArrayList<>();
+        Map<String, String> taken = new LinkedHashMap<>(); // partial name → the file that claimed it
+        for (Path file : files) {
+            String relative = resultsDir.relativize(file).toString().replace('\\', '/');
+            String name = nameOf(relative);
+            String group = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : "";
+            List<Entry> entries = read(file, name);
+            for (String claimed : Stream.concat(Stream.of(name), entries.stream().map(Entry::name)).distinct().toList()) {
+                if (reserved(claimed) || taken.containsKey(claimed))
+                    throw new RecordFileException(file, "its partial name \"" + claimed + "\" is already "
+                            + (reserved(claimed) ? "a fixed partial of the book" : "taken by " + taken.get(claimed))
+                            + "; rename the file", null);
+                taken.put(claimed, relative);
+            }
+            sources.add(new Source(relative, name, group, entries));
+        }
+        return sources;
+    }
+
+    /** "gpu/nin lr=0.1.json" → "gpu-nin-lr-0.1": the path without ".json", anything but letters, digits, ".", "_" as "-". */
+    static String nameOf(String relativePath) {
+        String stem = relativePath.substring(0, relativePath.length() - ".json".length());
+        return stem.replaceAll("[^A-Za-z0-9._]+", "-").replaceAll("^-+|-+$", "");
+    }
+
+    private static boolean reserved(String name) {
+        return name.equals(ALL) || name.equals(LEARNER_COMPARISON) || name.equals(BENCH_COMPARISON) || name.startsWith("group-");
+    }
+
+    /** What kind of record a file holds, told by its fields; anything else is an error naming the file. */
+    static List<Entry> read(Path file, String name) throws IOException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(Files.readAllBytes(file));
+        } catch (JacksonException e) {
+            throw new RecordFileException(file, "not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (TorchNinResults.looksLike(json)) {
+            List<RunRecord> runs = TorchNinResults.read(file);
+            List<Entry> entries = new ArrayList<>();
+            for (RunRecord run : runs)
+                entries.add(new Run(runs.size() == 1 ? name : name + "-seed" + run.config().get("seed"), run));
+            return entries;
+        }
+        if (json != null && "pytorch".equals(json.path("framework").asText())) {
+            Map<String, String> provenance = new LinkedHashMap<>();
+            for (String field : List.of("cpu", "cores", "threads", "version", "date"))
+                if (json.hasNonNull(field)) provenance.put(field, json.get(field).asText());
+            return List.of(new TorchBench(name, RunRecords.readTorchBench(file), provenance));
+        }
+        if (json != null && (json.has("ours") || "bench".equals(json.path("kind").asText())))
+            return List.of(new Bench(name, RunRecords.readBench(file)));
+        if (json != null && json.has("epochs") && json.has("outcome"))
+            return List.of(new Run(name, RunRecords.read(file)));
+        throw new RecordFileException(file, "not a record the book knows: expected a RunRecord (\"epochs\", \"outcome\"), "
+                + "a BenchRecord (\"ours\"), a torch_nin.py result (\"runs\", \"torch\") or a torch_bench.py result "
+                + "(\"framework\": \"pytorch\")", null);
+    }
+
+    private static <T extends Entry> List<T> entries(List<Source> sources, Class<T> type) {
+        return sources.stream().flatMap(s -> s.entries().stream()).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static Path write(Path out, String name, String text) throws IOException {
+        Path file = out.resolve(name + ".adoc");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** A record removed from docs/results must not live on in the book: the folder is rebuilt each time. */
+    private static void clean(Path out) throws IOException {
+        if (!Files.isDirectory(out)) return;
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (Files.isRegularFile(f) && (n.endsWith(".adoc") || n.endsWith(".svg"))) Files.delete(f);
+            }
+        }
+    }
+}

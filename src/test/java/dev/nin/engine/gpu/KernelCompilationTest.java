@@ -1,0 +1,47 @@
+package dev.nin.engine.gpu;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * NVRTC needs no GPU: wherever libnvrtc is found (NIN_CUDA_LIBS or the loader path), the kernels the GPU
+ * backend launches must compile for Hopper (sm_90) exactly as they will on the GPU machine.
+ */
+class KernelCompilationTest {
+
+    private static Nvrtc nvrtcOrSkip(Arena arena) {
+        try {
+            return Nvrtc.load(arena);
+        } catch (GpuUnavailableException e) {
+            Assumptions.abort("no NVRTC here, kernels not compiled: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @Test
+    void theBackendKernelsCompileToAHopperCubin() {
+        try (Arena arena = Arena.ofConfined()) {
+            Nvrtc nvrtc = nvrtcOrSkip(arena);
+            byte[] cubin = nvrtc.compileToCubin(Kernels.source(), "kernels.cu", "sm_90");
+            assertThat(cubin).startsWith(0x7f, 'E', 'L', 'F');  // a cubin is an ELF image
+            String symbols = new String(cubin, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (Kernels.Kernel k : Kernels.Kernel.values()) assertThat(symbols).contains(k.symbol);
+        }
+    }
+
+    @Test
+    void aCompileErrorCarriesTheProgramLog() {
+        try (Arena arena = Arena.ofConfined()) {
+            Nvrtc nvrtc = nvrtcOrSkip(arena);
+            assertThatThrownBy(() -> nvrtc.compileToCubin("extern \"C\" __global__ void k() { undefined_name = 1; }", "broken.cu", "sm_90"))
+                    .isInstanceOf(CudaException.class)
+                    .hasMessageContaining("nvrtcCompileProgram(broken.cu")
+                    .hasMessageContaining("undefined_name");
+        }
+    }
+}

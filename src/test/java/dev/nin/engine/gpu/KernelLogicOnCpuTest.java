@@ -1,0 +1,259 @@
+package dev.nin.engine.gpu;
+
+import dev.nin.engine.Tensor;
+import dev.nin.engine.reference.ReferenceBackend;
+import dev.nin.engine.reference.ReferenceBackend.HostTensor;
+import dev.nin.model.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The GPU kernels' arithmetic and indexing, checked without a GPU: kernels.cu compiled as plain C++ (one thread
+ * in one block, FMA contraction off as NVRTC's --fmad=false) and called through java.lang.foreign must give
+ * exactly what the reference backend gives. What this cannot check (parallel reductions with more than one
+ * thread, launch configuration) GpuCheck checks on the GPU. Skipped where no C++ compiler is installed.
+ */
+class KernelLogicOnCpuTest {
+    private static final String SHIM = """
+            #include <cmath>
+            #include <algorithm>
+            struct Dim3 { unsigned x; };
+            static const Dim3 blockIdx = {0}, threadIdx = {0}, blockDim = {1}, gridDim = {1};
+            #define __global__
+            #define __device__
+            #define __forceinline__ inline
+            #define __shared__ static
+            static inline void __syncthreads() {}
+            static inline float __fsub_rn(float a, float b) { return a - b; }
+            static inline float __fmul_rn(float a, float b) { return a * b; }
+            using std::min;
+            """;
+
+    private static Arena arena;
+    private static SymbolLookup kernels;
+    private static final ReferenceBackend ref = new ReferenceBackend();
+    private final SplittableRandom random = new SplittableRandom(5);
+
+    @BeforeAll
+    static void compile() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("nin-kernels-cpu");
+        Path source = dir.resolve("kernels_cpu.cpp"), library = dir.resolve("libkernels_cpu.so");
+        Files.writeString(source, SHIM + Kernels.source());
+        Process p;
+        try {
+            p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-fPIC", "-shared", "-w",
+                    "-o", library.toString(), source.toString()).redirectErrorStream(true).start();
+        } catch (IOException noCompiler) {
+            Assumptions.abort("no g++ here to compile the kernels for the CPU: " + noCompiler.getMessage());
+            return;
+        }
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0).as("g++ compiles kernels.cu with the CPU shim:\n" + log).isTrue();
+        arena = Arena.ofShared();
+        kernels = SymbolLookup.libraryLookup(library, arena);
+    }
+
+    @AfterAll
+    static void release() {
+        if (arena != null) arena.close();
+    }
+
+    private static void call(String kernel, Object... args) {
+        ValueLayout[] layouts = new ValueLayout[args.length];
+        for (int i = 0; i < args.length; i++) {
+            layouts[i] = switch (args[i]) {
+                case MemorySegment m -> ADDRESS;
+                case Long l -> JAVA_LONG;
+                case Integer n -> JAVA_INT;
+                case Float f -> JAVA_FLOAT;
+                default -> throw new IllegalArgumentException("argument " + args[i]);
+            };
+        }
+        try {
+            Linker.nativeLinker().downcallHandle(kernels.find(kernel).orElseThrow(), FunctionDescriptor.ofVoid(layouts)).invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw new AssertionError("calling " + kernel, t);
+        }
+    }
+
+    private static MemorySegment native_(float[] values) {
+        return arena.allocateFrom(JAVA_FLOAT, values);
+    }
+
+    private static float[] floats(MemorySegment m) {
+        return m.toArray(JAVA_FLOAT);
+    }
+
+    private float[] randoms(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) random.nextDouble(-1, 1);
+        return v;
+    }
+
+    private static Tensor host(Shape s, float[] v) {
+        return new HostTensor(s, v.clone());
+    }
+
+    private static float[] data(Tensor t) {
+        return ((HostTensor) t).data();
+    }
+
+    @Test
+    void reluAndItsGradientAreJavasMaxAndMask() {
+        float[] x = randoms(64);
+        x[0] = Float.NaN;
+        x[1] = -0f;
+        MemorySegment xs = native_(x), ys = native_(new float[64]);
+        call("relu", xs, ys, 64L);
+        Tensor expected = host(Shape.of(64), new float[64]);
+        ref.relu(host(Shape.of(64), x), expected);
+        assertThat(floats(ys)).containsExactly(data(expected));
+        float[] dy = randoms(64);
+        MemorySegment dx = native_(new float[64]);
+        call("relu_backward", ys, native_(dy), dx, 64L);
+        Tensor dxRef = host(Shape.of(64), new float[64]);
+        ref.reluBackward(expected, host(Shape.of(64), dy), dxRef);
+        assertThat(floats(dx)).containsExactly(data(dxRef));
+    }
+
+    @Test
+    void biasThenReluAddsOneBiasPerChannel() {
+        Shape s = Shape.of(2, 3, 4, 5);
+        float[] y = randoms(120), b = randoms(3);
+        MemorySegment ys = native_(y);
+        call("bias_act", ys, native_(b), 3, 20L, 120L, 1);
+        float[] got = floats(ys);
+        for (int i = 0; i < 120; i++) assertThat(got[i]).isEqualTo(Math.max(0f, y[i] + b[(i / 20) % 3]));
+        assertThat(s.size()).isEqualTo(120);
+    }
+
+    @Test
+    void maxPoolingRoutesToTheFirstMaximumAsTheReference() {
+        Shape s = Shape.of(2, 3, 13, 13), o = Shape.of(2, 3, 6, 6);
+        float[] x = randoms((int) s.size());
+        for (int i = 0; i < x.length; i++) x[i] = Math.max(0, Math.round(x[i] * 2)) / 2f;  // ties, as after a ReLU
+        MemorySegment xs = native_(x), ys = native_(new float[(int) o.size()]);
+        call("maxpool_forward", xs, ys, 6L, 13, 13, 6, 6, 3, 2);
+        Tensor yRef = host(o, new float[(int) o.size()]);
+        ref.maxPool2d(host(s, x), 3, 2, yRef);
+        assertThat(floats(ys)).containsExactly(data(yRef));
+        float[] dy = randoms((int) o.size());
+        MemorySegment dx = native_(randoms((int) s.size()));
+        call("maxpool_backward", xs, native_(dy), dx, 6L, 13, 13, 6, 6, 3, 2);
+        Tensor dxRef = host(s, new float[(int) s.size()]);
+        ref.maxPool2dBackward(host(s, x), yRef, host(o, dy), 3, 2, dxRef);
+        assertThat(floats(dx)).containsExactly(data(dxRef));
+    }
+
+    @Test
+    void dropoutDrawsDropoutMaskBitForBit() {
+        for (long seed : new long[]{0, 42, -7_000_000_000L, Long.MIN_VALUE}) {
+            for (float p : new float[]{0.5f, 0.3f}) {
+                int n = 5000;
+                float[] x = randoms(n);
+                MemorySegment mask = native_(new float[n]), y = native_(new float[n]);
+                call("dropout", native_(x), mask, y, (long) n, seed, p);
+                Tensor maskRef = host(Shape.of(n), new float[n]), yRef = host(Shape.of(n), new float[n]);
+                ref.dropout(host(Shape.of(n), x), p, seed, maskRef, yRef);
+                assertThat(floats(mask)).as("mask, seed " + seed + " p " + p).containsExactly(data(maskRef));
+                assertThat(floats(y)).containsExactly(data(yRef));
+            }
+        }
+    }
+
+    @Test
+    void globalAveragePoolingAndItsGradient() {
+        Shape s = Shape.of(3, 10, 5, 5), o = Shape.of(3, 10, 1, 1);
+        float[] x = randoms(750);
+        MemorySegment y = native_(new float[30]);
+        call("gap_forward", native_(x), y, 30L, 25);
+        Tensor yRef = host(o, new float[30]);
+        ref.globalAvgPool(host(s, x), yRef);
+        assertThat(floats(y)).containsExactly(data(yRef));
+        float[] dy = randoms(30);
+        MemorySegment dx = native_(new float[750]);
+        call("gap_backward", native_(dy), dx, 30L, 25);
+        Tensor dxRef = host(s, new float[750]);
+        ref.globalAvgPoolBackward(host(o, dy), dxRef);
+        assertThat(floats(dx)).containsExactly(data(dxRef));
+    }
+
+    @Test
+    void softmaxCrossEntropyAddsLossAndCorrectCountAndWritesTheGradient() {
+        int n = 37, k = 10;
+        float[] z = randoms(n * k), labels = new float[n];
+        for (int i = 0; i < n; i++) labels[i] = random.nextInt(k);
+        z[5] = z[7];
+        MemorySegment dz = native_(new float[n * k]), stats = native_(new float[]{1.5f, 2f});
+        call("softmax_xent", native_(z), native_(labels), dz, stats, n, k);
+        Tensor dzRef = host(Shape.of(n, k), new float[n * k]), statsRef = host(Shape.of(2), new float[]{1.5f, 2f});
+        ref.softmaxCrossEntropy(host(Shape.of(n, k), z), host(Shape.of(n), labels), dzRef, statsRef);
+        assertThat(floats(stats)).containsExactly(data(statsRef));
+        assertThat(floats(dz)).containsExactly(data(dzRef));
+        call("softmax_xent", native_(z), native_(labels), MemorySegment.NULL, stats, n, k);
+        ref.softmaxCrossEntropy(host(Shape.of(n, k), z), host(Shape.of(n), labels), null, statsRef);
+        assertThat(floats(stats)).containsExactly(data(statsRef));
+    }
+
+    @Test
+    void sgdRoundsTheProductThenTheDifferenceAsJava() {
+        float[] w = randoms(1000), dw = randoms(1000);
+        MemorySegment ws = native_(w);
+        call("sgd", ws, native_(dw), 0.1f, 1000L);
+        Tensor wRef = host(Shape.of(1000), w);
+        ref.sgdStep(wRef, host(Shape.of(1000), dw), 0.1f);
+        assertThat(floats(ws)).containsExactly(data(wRef));
+    }
+
+    @Test
+    void bilinearResizeRepeatsTheReferenceArithmetic() {
+        int[][] cases = {{2, 1, 28, 28, 224, 224}, {2, 1, 28, 28, 67, 67}, {3, 2, 10, 7, 4, 5}};
+        for (int[] c : cases) {
+            Shape s = Shape.of(c[0], c[1], c[2], c[3]), d = Shape.of(c[0], c[1], c[4], c[5]);
+            float[] src = randoms((int) s.size());
+            MemorySegment dst = native_(new float[(int) d.size()]);
+            call("resize_bilinear", native_(src), dst, (long) c[0] * c[1], c[2], c[3], c[4], c[5]);
+            Tensor dRef = host(d, new float[(int) d.size()]);
+            ref.resizeBilinear(host(s, src), dRef);
+            assertThat(floats(dst)).as("resize " + s + " to " + d).containsExactly(data(dRef));
+        }
+    }
+
+    @Test
+    void sumOfSquaresAndFill() {
+        float[] x = randoms(3000);
+        MemorySegment partial = arena.allocate(8 * 1024, 8), out = arena.allocate(8, 8);
+        call("sumsq_partial", native_(x), 3000L, partial);
+        call("sumsq_final", partial, 1, out);
+        assertThat(out.get(ValueLayout.JAVA_DOUBLE, 0)).isEqualTo(ref.sumOfSquares(host(Shape.of(3000), x)));
+        MemorySegment t = native_(x);
+        call("fill", t, 0.25f, 3000L);
+        for (float v : floats(t)) assertThat(v).isEqualTo(0.25f);
+        float[] a = randoms(100), b = randoms(100);
+        MemorySegment product = native_(new float[100]);
+        call("multiply", native_(a), native_(b), product, 100L);
+        Tensor pRef = host(Shape.of(100), new float[100]);
+        ref.dropoutBackward(host(Shape.of(100), a), host(Shape.of(100), b), pRef);
+        assertThat(floats(product)).containsExactly(data(pRef));
+    }
+}
