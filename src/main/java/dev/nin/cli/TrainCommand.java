@@ -11,6 +11,7 @@ import dev.nin.train.Trainer;
 import dev.nin.train.TrainingConfig;
 import dev.nin.train.record.RunRecord;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,7 +88,11 @@ final class TrainCommand implements Command {
             } catch (Checkpoint.BrokenException e) {
                 throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
             }
-            TrainingPlot.writeSvg(record, dir.resolve("run.svg"));  // quietly: the output ends like the chapter's
+            try {
+                TrainingPlot.writeSvg(record, dir.resolve("run.svg"));  // quietly: the output ends like the chapter's
+            } catch (IOException | LinkageError e) {  // e.g. a minimal JRE without java.desktop: the record is the result
+                System.err.println("nin train: could not draw " + dir.resolve("run.svg") + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
+            }
             return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
         }
     }
