@@ -68,6 +68,10 @@ public final class Trainer {
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
         if (resume) {
+            if (!Files.isRegularFile(out.resolve(CHECKPOINT))) {
+                throw new IllegalArgumentException("--resume: there is no checkpoint " + out.resolve(CHECKPOINT)
+                        + "; start the run without --resume (or name its folder with --out)");
+            }
             Checkpoint cp = Checkpoint.read(out.resolve(CHECKPOINT));
             if (!config.canResume(cp.config())) {
                 throw new IllegalArgumentException("cannot resume from " + out.resolve(CHECKPOINT) + ": it was written for "

@@ -75,6 +75,12 @@ class TrainerTest {
     }
 
     @Test
+    void resumingWithoutACheckpointSaysSo(@TempDir Path out) {
+        assertThatThrownBy(() -> trainer(CONFIG, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("no checkpoint").hasMessageContaining(out.toString());
+    }
+
+    @Test
     void theToyProblemIsLearnedAndTheConsoleEndsLikeTheChapter(@TempDir Path out) throws IOException {
         TrainingConfig config = new TrainingConfig(12, 7, 0.1, 16, 3, 0);
         RunRecord run = trainer(TinyNin.learner(), config, out).train(ToyData.images(200, 10, 1), TEST, false);
