@@ -24,6 +24,7 @@ final class StudyTables {
         sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
                 .append(".svg[Training loss of every run of the study,opts=inline]\n\n");
         sb.append(deaths(s)).append('\n').append(runs(s)).append('\n');
+        for (StudyRecord.ProbedCheckpoint probe : s.checkpoints()) sb.append(probe(probe)).append('\n');
         sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');
         sb.append("Wall time:: ").append(fixed(s.wallSeconds(), 1)).append(" s\n");
         sb.append("Record:: ").append(text("docs/results/" + path)).append("\n\n");
@@ -55,9 +56,9 @@ final class StudyTables {
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
                 .Every run, and its last ReLU layer after its last step (on the same test images)
-                [cols="3,>1,>1,2,>1,>1,>2,3",options="header"]
+                [cols="3,>1,>1,2,>1,>1,>2,>2,3",options="header"]
                 |===
-                |Network |lr |Seed |Outcome |Steps |Last loss |Last ReLU: positive outputs |Its channels with any positive output
+                |Network |lr |Seed |Outcome |Steps |Last loss |Gradient² at the end |Last ReLU: positive outputs |Its channels with any positive output
                 """);
         for (StudyRun r : s.runs()) {
             LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
@@ -65,9 +66,23 @@ final class StudyTables {
             sb.append('|').append(cell(r.network())).append(" |").append(r.lr()).append(" |").append(r.seed())
                     .append(" |").append(cell(r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
                     .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
+                    .append(" |").append(r.gradientAtEnd() == null ? "not measured" : String.format(java.util.Locale.ROOT, "%.3g", r.gradientAtEnd()))
                     .append(" |").append(last == null ? "—" : fixed(last.alive(), 3))
                     .append(" |").append(last == null ? "—" : cell(channels(last))).append('\n');
         }
+        return sb.append("|===\n").toString();
+    }
+
+    /** A trained run's checkpoint: its loss and gradient on the study's images, and every ReLU layer. */
+    static String probe(StudyRecord.ProbedCheckpoint p) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('.').append(text("Probed checkpoint " + p.checkpoint() + " after " + p.epochs() + " epochs, "
+                + ResultTables.config(p.config()) + ": loss " + fixed(p.loss(), 4) + ", gradient sum of squares "
+                + String.format(java.util.Locale.ROOT, "%.3g", p.gradientSumOfSquares()))).append('\n');
+        sb.append("[cols=\"3,>1,3\",options=\"header\"]\n|===\n|ReLU layer |Positive outputs |Channels with any positive output\n");
+        for (LayerActivity a : p.activity())
+            sb.append('|').append(cell(a.layer())).append(" |").append(fixed(a.alive(), 3)).append(" |")
+                    .append(a.perChannel().isEmpty() ? "—" : cell(channels(a))).append('\n');
         return sb.append("|===\n").toString();
     }
 

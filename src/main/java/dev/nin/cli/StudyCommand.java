@@ -19,13 +19,13 @@ final class StudyCommand implements Command {
     // tag::defaults[]
     /**
      * Sized for about 8 minutes on 2 shared cores: resize 72 as in ./nin train's quick default, batches of 32,
-     * at most 80 steps per run (a dead run stops 25 steps after it dies), 4 learning rates × 2 seeds × 2 networks.
+     * at most 100 steps per run (a dead run stops 25 steps after it dies), 4 learning rates × 2 seeds × 2 networks.
      */
-    static final DeadRunStudy.Config DEFAULT = new DeadRunStudy.Config(72, 32, 80, List.of(0.05, 0.1, 0.2, 0.4),
+    static final DeadRunStudy.Config DEFAULT = new DeadRunStudy.Config(72, 32, 100, List.of(0.05, 0.1, 0.2, 0.4),
             List.of(0L, 1L), 10_000, 5, 10);
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out");
+    static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe");
 
     @Override
     public String summary() {
@@ -38,6 +38,8 @@ final class StudyCommand implements Command {
                                    [--limit N] [--device cpu|gpu|auto|reference] [--out FILE]
                   defaults: resize %d, batch %d, %d steps per run, lrs %s, seeds %s, the first %,d training images
                   --out FILE   where the record goes (default: runs/study.json; the book's is docs/results/study/)
+                  --probe CKPT instead of running the grid, probe a trained run's checkpoint (e.g. runs/quick/checkpoint.bin)
+                               and add what it finds to the record FILE named by --out
                 """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
     }
 
@@ -60,6 +62,14 @@ final class StudyCommand implements Command {
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
             out.println(selection.reason());
+            if (f.has("--probe")) {
+                StudyRecord study = RunRecords.read(file, StudyRecord.class);
+                var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), data.test());
+                RunRecords.write(study.with(probe), file);
+                out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
+                        probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+                return 0;
+            }
             out.println("dead-run study on " + backend.device() + ": " + config);
             StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test());
             RunRecords.write(record, file);

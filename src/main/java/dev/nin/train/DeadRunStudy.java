@@ -13,9 +13,12 @@ import dev.nin.train.record.LayerActivity;
 import dev.nin.train.record.Provenance;
 import dev.nin.train.record.StudyRecord;
 import dev.nin.train.record.StudyRecord.LossPoint;
+import dev.nin.train.record.StudyRecord.ProbedCheckpoint;
 import dev.nin.train.record.StudyRecord.StudyRun;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +101,36 @@ public final class DeadRunStudy {
         Map<String, String> provenance = new LinkedHashMap<>(Provenance.collect());
         backend.provenance().forEach((k, v) -> provenance.put("backend." + k, v));
         return new StudyRecord(StudyRecord.KIND, "Why did the first run at lr 0.1 stay at loss 2.303 and accuracy 0.100?",
-                config.toMap(), backend.name(), backend.device(), provenance, runs, (System.nanoTime() - start) / 1e9);
+                config.toMap(), backend.name(), backend.device(), provenance, runs, (System.nanoTime() - start) / 1e9, List.of());
+    }
+
+    /**
+     * Probes a trained run's checkpoint (NiN at its resize, the study's batch size) on the first test images:
+     * its alive fractions, its loss there, and whether any gradient flows back from that loss.
+     */
+    public ProbedCheckpoint probe(Path file, Images test) throws IOException {
+        Checkpoint cp = Checkpoint.read(file);
+        int resize = cp.config().resize();
+        Network net = new Network(backend, Nin.spec(resize), Shape.of(1, 1, resize, resize), config.batchSize());
+        cp.restore(net);
+        Inputs inputs = new Inputs(backend, config.batchSize(), test.height(), test.width(), resize);
+        Batch probe = Batches.inOrder(test, config.batchSize()).iterator().next();
+        Tensor x = inputs.load(probe.pixels(), probe.labels(), probe.size());
+        List<LayerActivity> activity = ActivationProbe.measure(net, x);
+        double[] lossAndGradient = lossAndGradient(net, x, inputs.labels());
+        return new ProbedCheckpoint(file.toString(), cp.config().toMap(), cp.epoch(), lossAndGradient[0], lossAndGradient[1], activity);
+    }
+
+    /** The mean loss on x in evaluation mode, and Σ of the squares of every gradient of it: 0 when no step can change anything. */
+    double[] lossAndGradient(Network net, Tensor x, Tensor labels) {
+        Tensor stats = backend.allocate(Shape.of(2));
+        backend.softmaxCrossEntropy(net.forward(x, false), labels, net.lossGradient(), stats);
+        net.backward();
+        double gradient = 0;
+        for (Parameter p : net.parameters()) gradient += backend.sumOfSquares(p.gradient());
+        float[] sums = new float[2];
+        backend.download(stats, sums);
+        return new double[]{sums[0] / x.shape().dim(0), gradient};
     }
 
     // tag::run-one[]
@@ -143,8 +175,10 @@ public final class DeadRunStudy {
                 if (step == config.steps()) break training;
             }
         }
-        List<LayerActivity> activity = ActivationProbe.measure(net, inputs.load(probe.pixels(), probe.labels(), probe.size()));
-        return new StudyRun(spec.name(), lr, seed, outcome, death, step, trace, activity);
+        Tensor x = inputs.load(probe.pixels(), probe.labels(), probe.size());
+        List<LayerActivity> activity = ActivationProbe.measure(net, x);
+        double gradient = lossAndGradient(net, x, inputs.labels())[1];
+        return new StudyRun(spec.name(), lr, seed, outcome, death, step, trace, activity, gradient);
     }
     // end::run-one[]
 }

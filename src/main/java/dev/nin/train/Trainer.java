@@ -67,6 +67,7 @@ public final class Trainer {
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
+        // tag::resume[]
         if (resume) {
             if (!Files.isRegularFile(out.resolve(CHECKPOINT))) {
                 throw new IllegalArgumentException("--resume: there is no checkpoint " + out.resolve(CHECKPOINT)
@@ -83,6 +84,7 @@ public final class Trainer {
         } else {
             net.initialize(config.seed());
         }
+        // end::resume[]
         Tensor trainStats = backend.allocate(Shape.of(2)), testStats = backend.allocate(Shape.of(2));
         HealthCheck health = new HealthCheck(backend, net.parameters());
         try {

@@ -7,6 +7,7 @@ import dev.nin.model.NetworkSpec;
 import dev.nin.model.Stage;
 import dev.nin.model.Shape;
 import dev.nin.train.record.LayerActivity;
+import dev.nin.book.Chapters;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * whose class channels are negative for every image is dead, as the dead-run study says: loss ln 10, zero
  * gradient everywhere. Without the final ReLU the same weights still learn.
  */
-@Tag("training")
+@Tag(Chapters.TRAINING)
 class ActivationProbeTest {
     static final int SIZE = 12, BATCH = 4;
     final Backend backend = new ReferenceBackend();
@@ -73,6 +74,7 @@ class ActivationProbeTest {
         assertThat(ActivationProbe.positive(values)).isEqualTo(3 / 8.0);
     }
 
+    // tag::dead-head[]
     @Test
     void aNinWhoseClassChannelsAreNegativeForEveryImageIsDeadLossLn10AndNoGradient() {
         Network net = network(TinyNin.spec(4));
@@ -95,6 +97,7 @@ class ActivationProbeTest {
 
         assertThat(lossAndGradient(net, images())[1]).isPositive();
     }
+    // end::dead-head[]
 
     /** The tiny NiN's last block without its last ReLU, as {@link dev.nin.model.NinVariants#withoutFinalRelu} does to NiN. */
     static NetworkSpec withoutFinalRelu(NetworkSpec tiny) {

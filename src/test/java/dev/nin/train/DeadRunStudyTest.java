@@ -4,6 +4,7 @@ import dev.nin.data.Batches;
 import dev.nin.data.Images;
 import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.train.record.StudyRecord.StudyRun;
+import dev.nin.book.Chapters;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One run of the study on toy data and a tiny NiN (reference backend): what it records, alive or not. */
-@Tag("training")
+@Tag(Chapters.TRAINING)
 class DeadRunStudyTest {
     static final int SIZE = 12, BATCH = 8;
     final Images toy = ToyData.images(64, SIZE, 1);

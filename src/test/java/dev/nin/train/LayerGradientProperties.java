@@ -13,7 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Tag;
+import net.jqwik.api.Tag;
 
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -48,6 +48,7 @@ class LayerGradientProperties {
                 .filter(c -> c.size + 2 * c.padding >= c.kernel);
     }
 
+    // tag::conv-gradient[]
     @Property(tries = 60)
     void convolutionBackwardEqualsFiniteDifferences(@ForAll("smallConvolutions") ConvCase c) {
         Backend b = new ReferenceBackend();
@@ -58,7 +59,7 @@ class LayerGradientProperties {
         h.checkInput();
         h.checkParameters();
     }
-
+    // end::conv-gradient[]
     @Property(tries = 30)
     void reluBackwardEqualsFiniteDifferences(@ForAll @IntRange(min = 1, max = 3) int channels,
                                              @ForAll @IntRange(min = 1, max = 5) int size, @ForAll long seed) {

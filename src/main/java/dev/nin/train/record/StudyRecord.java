@@ -13,7 +13,8 @@ import java.util.Map;
  * @param kind always {@link #KIND}, how the book tells this record from the others
  */
 public record StudyRecord(String kind, String question, Map<String, Object> config, String backend, String device,
-                          Map<String, String> provenance, List<StudyRun> runs, double wallSeconds) {
+                          Map<String, String> provenance, List<StudyRun> runs, double wallSeconds,
+                          List<ProbedCheckpoint> checkpoints) {
 
     public static final String KIND = "dead-run-study";
 
@@ -21,6 +22,29 @@ public record StudyRecord(String kind, String question, Map<String, Object> conf
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));  // in the order written
         provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         runs = List.copyOf(runs);
+        checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);  // absent in a study without probes
+    }
+
+    /** The same record with one more probed checkpoint. */
+    public StudyRecord with(ProbedCheckpoint probe) {
+        List<ProbedCheckpoint> all = new java.util.ArrayList<>(checkpoints);
+        all.add(probe);
+        return new StudyRecord(kind, question, config, backend, device, provenance, runs, wallSeconds, all);
+    }
+
+    /**
+     * A network trained elsewhere (e.g. {@code ./nin train}'s quick default), probed from its checkpoint on the
+     * study's test images.
+     *
+     * @param loss                  its mean loss on those images (ln 10 = 2.3026 is a uniform guess)
+     * @param gradientSumOfSquares  Σ of the squares of every parameter's gradient for that loss: 0 means no step can change it
+     */
+    public record ProbedCheckpoint(String checkpoint, Map<String, Object> config, int epochs, double loss,
+                                   double gradientSumOfSquares, List<LayerActivity> activity) {
+        public ProbedCheckpoint {
+            config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+            activity = List.copyOf(activity);
+        }
     }
 
     /**
@@ -31,9 +55,12 @@ public record StudyRecord(String kind, String question, Map<String, Object> conf
      * @param steps     the steps it ran
      * @param loss      the mean training loss of each window of steps, at the step that ends the window
      * @param activity  each ReLU layer's alive fraction on a fixed batch of test images after the last step
+     * @param gradientAtEnd Σ of the squares of every parameter's gradient of the loss on those images after the
+     *                  last step: 0 means no step can change the network any more, dead even if the run ended
+     *                  before the health check had seen enough to say so; null in records made before it was measured
      */
     public record StudyRun(String network, double lr, long seed, String outcome, Integer deathStep, int steps,
-                           List<LossPoint> loss, List<LayerActivity> activity) {
+                           List<LossPoint> loss, List<LayerActivity> activity, Double gradientAtEnd) {
         public StudyRun {
             loss = List.copyOf(loss);
             activity = List.copyOf(activity);
