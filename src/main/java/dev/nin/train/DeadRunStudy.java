@@ -121,15 +121,20 @@ public final class DeadRunStudy {
         return new ProbedCheckpoint(file.toString(), cp.config().toMap(), cp.epoch(), lossAndGradient[0], lossAndGradient[1], activity);
     }
 
-    /** The mean loss on x in evaluation mode, and Σ of the squares of every gradient of it: 0 when no step can change anything. */
+    /**
+     * The mean loss on x in evaluation mode, and Σ of the squares of every parameter's gradient of a training
+     * step on x (dropout on, as SGD sees it): 0 when no step can change anything.
+     */
     double[] lossAndGradient(Network net, Tensor x, Tensor labels) {
-        Tensor stats = backend.allocate(Shape.of(2));
-        backend.softmaxCrossEntropy(net.forward(x, false), labels, net.lossGradient(), stats);
+        Tensor evaluation = backend.allocate(Shape.of(2)), training = backend.allocate(Shape.of(2));
+        backend.softmaxCrossEntropy(net.forward(x, false), labels, null, evaluation);
+        net.reseedDropout(Seeds.dropout(-1, 0, 0));  // a mask no training step used
+        backend.softmaxCrossEntropy(net.forward(x, true), labels, net.lossGradient(), training);
         net.backward();
         double gradient = 0;
         for (Parameter p : net.parameters()) gradient += backend.sumOfSquares(p.gradient());
         float[] sums = new float[2];
-        backend.download(stats, sums);
+        backend.download(evaluation, sums);
         return new double[]{sums[0] / x.shape().dim(0), gradient};
     }
 
