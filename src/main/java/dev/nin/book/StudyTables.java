@@ -55,7 +55,7 @@ final class StudyTables {
     /** Every run: outcome, where it died, its last loss, and how alive its last ReLU layer was at the end. */
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
-                .Every run, and its last ReLU layer after its last step (on the same test images)
+                .Every run, and its last ReLU layer after its last step (on the same test images); Gradient² is the squared norm of all parameter gradients there
                 [cols="3,>1,>1,2,>1,>1,>2,>2,3",options="header"]
                 |===
                 |Network |lr |Seed |Outcome |Steps |Last loss |Gradient² at the end |Last ReLU: positive outputs |Its channels with any positive output
@@ -66,7 +66,7 @@ final class StudyTables {
             sb.append('|').append(cell(r.network())).append(" |").append(r.lr()).append(" |").append(r.seed())
                     .append(" |").append(cell(r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
                     .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
-                    .append(" |").append(r.gradientAtEnd() == null ? "not measured" : String.format(java.util.Locale.ROOT, "%.3g", r.gradientAtEnd()))
+                    .append(" |").append(r.gradientAtEnd() == null ? "not measured" : squares(r.gradientAtEnd()))
                     .append(" |").append(last == null ? "—" : fixed(last.alive(), 3))
                     .append(" |").append(last == null ? "—" : cell(channels(last))).append('\n');
         }
@@ -78,12 +78,17 @@ final class StudyTables {
         StringBuilder sb = new StringBuilder();
         sb.append('.').append(text("Probed checkpoint " + p.checkpoint() + " after " + p.epochs() + " epochs, "
                 + ResultTables.config(p.config()) + ": loss " + fixed(p.loss(), 4) + ", gradient sum of squares "
-                + String.format(java.util.Locale.ROOT, "%.3g", p.gradientSumOfSquares()))).append('\n');
+                + squares(p.gradientSumOfSquares()))).append('\n');
         sb.append("[cols=\"3,>1,3\",options=\"header\"]\n|===\n|ReLU layer |Positive outputs |Channels with any positive output\n");
         for (LayerActivity a : p.activity())
             sb.append('|').append(cell(a.layer())).append(" |").append(fixed(a.alive(), 3)).append(" |")
                     .append(a.perChannel().isEmpty() ? "—" : cell(channels(a))).append('\n');
         return sb.append("|===\n").toString();
+    }
+
+    /** A squared gradient norm: "0" when exactly zero (a dead network), else in scientific notation. */
+    static String squares(double x) {
+        return x == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2e", x);
     }
 
     /** "3 of 10: 2, 8, 9": which channels of a layer are positive somewhere in the batch. */
@@ -94,6 +99,6 @@ final class StudyTables {
         int n = 0;
         for (int i = 0; i < c.size(); i++)
             if (c.get(i) > 0) alive.append(n++ == 0 ? "" : ", ").append(i);
-        return n + " of " + c.size() + (n > 0 ? ": " + alive : "") + " (" + text(layer.layer()) + ")";
+        return n + " of " + c.size() + (n > 0 ? ": " + alive : "");
     }
 }
