@@ -62,6 +62,7 @@ class NetworkGradientProperties {
         }
         assertThat(checked).as("sampled weights away from a kink").isGreaterThanOrEqualTo(sampled / 2);
     }
+    // end::network-gradient[]
 
     /** The mean cross-entropy, in double on the host from the float logits. */
     static double meanLoss(Backend b, Tensor logits, float[] classes) {
