@@ -122,8 +122,10 @@ public final class ResultsPartials {
                 yield List.of(svg, write(out, bench.name(), ResultTables.bench(source.path(), bench)));
             }
             case Study study -> {
+                Path channels = out.resolve(study.name() + "-channels.svg");
                 StudyPlot.writeSvg(study.record(), svg);
-                yield List.of(svg, write(out, study.name(), StudyTables.study(source.path(), study)));
+                StudyPlot.writeChannelsSvg(study.record(), channels);
+                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)));
             }
             // PyTorch's numbers alone have nothing to be compared with in a plot: a table only
             case TorchBench torch -> List.of(write(out, torch.name(), ResultTables.torchBench(source.path(), torch)));

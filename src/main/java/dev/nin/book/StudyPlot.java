@@ -5,7 +5,10 @@ import dev.nin.train.record.StudyRecord.LossPoint;
 import dev.nin.train.record.StudyRecord.StudyRun;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
@@ -37,6 +40,38 @@ public final class StudyPlot {
         Svg.write(chart(study), WIDTH, HEIGHT, file);
     }
 
+    /** The second picture: for each run of the first network, its class channels still positive after its last step, against lr. */
+    public static void writeChannelsSvg(StudyRecord study, Path file) throws IOException {
+        Svg.write(channels(study), WIDTH, HEIGHT * 3 / 4, file);
+    }
+
+    static JFreeChart channels(StudyRecord study) {
+        String network = study.runs().getFirst().network();
+        XYSeriesCollection points = new XYSeriesCollection();
+        for (long seed : study.runs().stream().map(StudyRun::seed).distinct().toList()) {
+            XYSeries series = new XYSeries("seed " + seed);
+            for (StudyRun run : study.runs())
+                if (run.network().equals(network) && run.seed() == seed && !run.activity().isEmpty())
+                    series.add(run.lr(), run.activity().getLast().perChannel().stream().filter(f -> f > 0).count());
+            points.addSeries(series);
+        }
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int s = 0; s < points.getSeriesCount(); s++) renderer.setSeriesPaint(s, COLOURS[s % COLOURS.length]);
+        NumberAxis lr = new NumberAxis("learning rate");
+        NumberAxis alive = new NumberAxis("class channels with a positive output");
+        alive.setRange(-0.5, 10.5);
+        alive.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        XYPlot plot = new XYPlot(points, lr, alive, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(network + ": class channels alive after the last step",
+                new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
     static JFreeChart chart(StudyRecord study) {
         List<Double> lrs = study.runs().stream().map(StudyRun::lr).distinct().sorted().toList();
         List<String> networks = study.runs().stream().map(StudyRun::network).distinct().toList();
@@ -57,6 +92,11 @@ public final class StudyPlot {
         NumberAxis loss = new NumberAxis("training loss");
         loss.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(lines, steps, loss, renderer);
+        ValueMarker chance = new ValueMarker(Math.log(10), Color.GRAY, new BasicStroke(1f));  // where a dead run sits
+        chance.setLabel("ln 10");
+        chance.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        chance.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        plot.addRangeMarker(chance);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

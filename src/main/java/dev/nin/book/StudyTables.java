@@ -23,6 +23,8 @@ final class StudyTables {
         sb.append('.').append(text("Dead-run study on " + s.backend() + " (" + s.device() + "): " + path)).append('\n');
         sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
                 .append(".svg[Training loss of every run of the study,opts=inline]\n\n");
+        sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
+                .append("-channels.svg[Class channels still alive after the last step against the learning rate,opts=inline]\n\n");
         sb.append(deaths(s)).append('\n').append(runs(s)).append('\n');
         for (StudyRecord.ProbedCheckpoint probe : s.checkpoints()) sb.append(probe(probe)).append('\n');
         sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');

@@ -217,8 +217,10 @@ class ResultsPartialsTest {
         ResultsPartials.generate(results(), root.resolve("generated"));
 
         assertThat(out().resolve("study-dead-runs.svg")).isNotEmptyFile().content().contains("<svg");
+        assertThat(out().resolve("study-dead-runs-channels.svg")).isNotEmptyFile().content().contains("<svg");
         assertThat(partial("study-dead-runs"))
                 .contains("image::{generated}/results/study-dead-runs.svg[")
+                .contains("image::{generated}/results/study-dead-runs-channels.svg[")
                 .contains("|Network |lr 0.4\n|NiN |1 of 1\n|NiN, no final ReLU |0 of 1\n")
                 .contains("|NiN |0.4 |1 |dead at step 35 |35 |2.3026 |0 |0.000 |0 of 10\n")
                 .contains("|NiN, no final ReLU |0.4 |1 |alive |100 |2.2900 |1.50e-03 |0.350 |2 of 10: 0, 1\n")
