@@ -8,6 +8,7 @@ import dev.nin.train.record.BenchRecord;
 import dev.nin.train.record.RecordFileException;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
+import dev.nin.train.record.StudyRecord;
 import dev.nin.train.record.TorchNinResults;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class ResultsPartials {
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** One record as the book shows it: a training run (ours or PyTorch's), a bench record, or PyTorch's bench alone. */
-    sealed interface Entry permits Run, Bench, TorchBench {
+    sealed interface Entry permits Run, Bench, TorchBench, Study {
         String name();
     }
 
@@ -59,6 +60,10 @@ public final class ResultsPartials {
 
     /** A torch_bench.py result committed on its own: PyTorch's numbers with the machine it names. */
     record TorchBench(String name, BenchRecord.Measurement measurement, Map<String, String> provenance) implements Entry {
+    }
+
+    /** A dead-run study ({@code ./nin study}): many short runs of NiN and its control, one table and one plot. */
+    record Study(String name, StudyRecord record) implements Entry {
     }
 
     /** One JSON file under docs/results: its path there, partial name, folder, and the records it holds. */
@@ -115,6 +120,12 @@ public final class ResultsPartials {
             case Bench bench -> {
                 BenchmarkPlot.writeSvg(bench.record(), svg);
                 yield List.of(svg, write(out, bench.name(), ResultTables.bench(source.path(), bench)));
+            }
+            case Study study -> {
+                Path channels = out.resolve(study.name() + "-channels.svg");
+                StudyPlot.writeSvg(study.record(), svg);
+                StudyPlot.writeChannelsSvg(study.record(), channels);
+                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)));
             }
             // PyTorch's numbers alone have nothing to be compared with in a plot: a table only
             case TorchBench torch -> List.of(write(out, torch.name(), ResultTables.torchBench(source.path(), torch)));
@@ -180,10 +191,12 @@ public final class ResultsPartials {
         }
         if (json != null && (json.has("ours") || "bench".equals(json.path("kind").asText())))
             return List.of(new Bench(name, RunRecords.readBench(file)));
+        if (json != null && StudyRecord.KIND.equals(json.path("kind").asText()))
+            return List.of(new Study(name, RunRecords.read(file, StudyRecord.class)));
         if (json != null && json.has("epochs") && json.has("outcome"))
             return List.of(new Run(name, RunRecords.read(file)));
         throw new RecordFileException(file, "not a record the book knows: expected a RunRecord (\"epochs\", \"outcome\"), "
-                + "a BenchRecord (\"ours\"), a torch_nin.py result (\"runs\", \"torch\") or a torch_bench.py result "
+                + "a BenchRecord (\"ours\"), a dead-run study (\"kind\": \"dead-run-study\"), a torch_nin.py result (\"runs\", \"torch\") or a torch_bench.py result "
                 + "(\"framework\": \"pytorch\")", null);
     }
 

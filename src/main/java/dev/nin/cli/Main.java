@@ -16,7 +16,8 @@ public final class Main {
             "shapes", new ShapesCommand(),
             "params", new ParamsCommand(),
             "train", new TrainCommand(),
-            "bench", new BenchCommand()));
+            "bench", new BenchCommand(),
+            "study", new StudyCommand()));
 
     private Main() {
     }

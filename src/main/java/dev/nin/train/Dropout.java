@@ -36,6 +36,7 @@ public final class Dropout implements Layer {
         y = memory.buffer(this, "y", input);  // not in place: the pooling before needs its output intact
     }
 
+    // tag::dropout[]
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (!training) return x;
@@ -48,6 +49,7 @@ public final class Dropout implements Layer {
         if (dx != null) backend.dropoutBackward(dy, mask, dx);
         return dx;
     }
+    // end::dropout[]
 
     @Override
     public void gradientInto(Tensor dx) {

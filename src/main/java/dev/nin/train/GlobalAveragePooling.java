@@ -24,6 +24,7 @@ public final class GlobalAveragePooling implements Layer {
         y = memory.buffer(this, "y", outputShape(input));
     }
 
+    // tag::gap[]
     @Override
     public Tensor forward(Tensor x, boolean training) {
         backend.globalAvgPool(x, y);
@@ -35,6 +36,7 @@ public final class GlobalAveragePooling implements Layer {
         if (dx != null) backend.globalAvgPoolBackward(dy, dx);
         return dx;
     }
+    // end::gap[]
 
     @Override
     public void gradientInto(Tensor dx) {

@@ -37,6 +37,7 @@ public final class HealthCheck {
 
     static final Verdict HEALTHY = new Verdict(null, null);
 
+    // tag::check[]
     /** @param windowLoss the mean training loss since the last check point */
     public Verdict check(double windowLoss, int epoch, int step) {
         if (!Double.isFinite(windowLoss)) {
@@ -55,7 +56,7 @@ public final class HealthCheck {
         }
         return HEALTHY;
     }
-
+    // end::check[]
     private double gradientSumOfSquares() {
         double s = 0;
         for (Parameter p : parameters) s += backend.sumOfSquares(p.gradient());

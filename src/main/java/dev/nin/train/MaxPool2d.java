@@ -26,6 +26,7 @@ public final class MaxPool2d implements Layer {
         y = memory.buffer(this, "y", outputShape(input));
     }
 
+    // tag::pool[]
     @Override
     public Tensor forward(Tensor x, boolean training) {
         this.x = x;
@@ -38,6 +39,7 @@ public final class MaxPool2d implements Layer {
         if (dx != null) backend.maxPool2dBackward(x, y, dy, spec.kernel(), spec.stride(), dx);
         return dx;
     }
+    // end::pool[]
 
     @Override
     public void gradientInto(Tensor dx) {

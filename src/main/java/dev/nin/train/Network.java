@@ -11,6 +11,7 @@ import dev.nin.model.Stage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
  * A {@link NetworkSpec} bound to a backend: the same description the book's shape trace reads, turned
@@ -166,6 +167,19 @@ public final class Network {
         for (Parameter p : parameters) backend.sgdStep(p.value(), p.gradient(), lr);
     }
     // end::step[]
+
+    /**
+     * {@link #forward} that hands each layer and its output to {@code eachOutput} as it goes (the
+     * {@link ActivationProbe} reads them). The outputs are the layers' own buffers: read them, don't keep them.
+     */
+    public Tensor forward(Tensor x, boolean training, BiConsumer<Layer, Tensor> eachOutput) {
+        if (x.shape().dim(0) != batch) prepare(x.shape().dim(0));
+        for (Layer l : layers) {
+            x = l.forward(x, training);
+            eachOutput.accept(l, x);
+        }
+        return x;
+    }
 
     /** Where the loss writes its gradient for the current batch size. */
     public Tensor lossGradient() {

@@ -26,6 +26,7 @@ public final class ReLU implements Layer {
         y = memory.buffer(this, "y", input);
     }
 
+    // tag::relu[]
     @Override
     public Tensor forward(Tensor x, boolean training) {
         backend.relu(x, y);
@@ -37,6 +38,7 @@ public final class ReLU implements Layer {
         if (dx != null) backend.reluBackward(y, dy, dx);
         return dx;
     }
+    // end::relu[]
 
     @Override
     public void gradientInto(Tensor dx) {

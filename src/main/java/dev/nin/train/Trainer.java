@@ -67,7 +67,12 @@ public final class Trainer {
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
+        // tag::resume[]
         if (resume) {
+            if (!Files.isRegularFile(out.resolve(CHECKPOINT))) {
+                throw new IllegalArgumentException("--resume: there is no checkpoint " + out.resolve(CHECKPOINT)
+                        + "; start the run without --resume (or name its folder with --out)");
+            }
             Checkpoint cp = Checkpoint.read(out.resolve(CHECKPOINT));
             if (!config.canResume(cp.config())) {
                 throw new IllegalArgumentException("cannot resume from " + out.resolve(CHECKPOINT) + ": it was written for "
@@ -79,6 +84,7 @@ public final class Trainer {
         } else {
             net.initialize(config.seed());
         }
+        // end::resume[]
         Tensor trainStats = backend.allocate(Shape.of(2)), testStats = backend.allocate(Shape.of(2));
         HealthCheck health = new HealthCheck(backend, net.parameters());
         try {

@@ -9,6 +9,7 @@ public final class Chapters {
     public static final String COUNTING = "counting";
     public static final String EXERCISES = "exercises";
     public static final String GPU = "gpu";
+    public static final String TRAINING = "training";
 
     private Chapters() {
     }

@@ -6,6 +6,10 @@ import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RecordFileException;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
+import dev.nin.train.record.LayerActivity;
+import dev.nin.train.record.StudyRecord;
+import dev.nin.train.record.StudyRecord.LossPoint;
+import dev.nin.train.record.StudyRecord.StudyRun;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,6 +194,41 @@ class ResultsPartialsTest {
                 .contains("|bench-torch-only (PyTorch alone) |— |— |— |50.0");
         assertThat(partial("bench-torch-only")).contains("|Training, images/s |50.0");
         assertThat(partial("group-bench")).isEqualTo("include::bench-cpu-96.adoc[]\n\ninclude::bench-torch-only.adoc[]\n");
+    }
+
+    static StudyRecord study() {
+        var dead = new StudyRun("NiN", 0.4, 1, "dead", 35, 35,
+                List.of(new LossPoint(10, 2.41), new LossPoint(20, 2.302585), new LossPoint(30, 2.302585)),
+                List.of(new LayerActivity("0.0 11×11 conv 1→96 + ReLU", 0.31, List.of()),
+                        new LayerActivity("7.4 1×1 conv 10→10 + ReLU", 0.0, java.util.Collections.nCopies(10, 0.0))), 0.0);
+        var alive = new StudyRun("NiN, no final ReLU", 0.4, 1, "alive", null, 100,
+                List.of(new LossPoint(10, 2.35), new LossPoint(20, 2.29)),
+                List.of(new LayerActivity("7.2 1×1 conv 10→10 + ReLU", 0.35, List.of(1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0))), 1.5e-3);
+        var probe = new StudyRecord.ProbedCheckpoint("runs/quick/checkpoint.bin", Map.of("lr", 0.1), 3, 2.3026, 0.0,
+                List.of(new LayerActivity("7.4 1×1 conv 10→10 + ReLU", 0.0, java.util.Collections.nCopies(10, 0.0))));
+        return new StudyRecord(StudyRecord.KIND, "why?", Map.of("steps", 100), "cpu", "2 cores, AMD EPYC",
+                Map.of("cpu", "AMD EPYC"), List.of(dead, alive), 421.0, List.of(probe));
+    }
+
+    @Test
+    void aDeadRunStudyShowsDeathsPerNetworkAndRateEveryRunAndItsProbedCheckpoints() throws IOException {
+        RunRecords.write(study(), results().resolve("study/dead-runs.json"));
+
+        ResultsPartials.generate(results(), root.resolve("generated"));
+
+        assertThat(out().resolve("study-dead-runs.svg")).isNotEmptyFile().content().contains("<svg");
+        assertThat(out().resolve("study-dead-runs-channels.svg")).isNotEmptyFile().content().contains("<svg");
+        assertThat(partial("study-dead-runs"))
+                .contains("image::{generated}/results/study-dead-runs.svg[")
+                .contains("image::{generated}/results/study-dead-runs-channels.svg[")
+                .contains("|Network |lr 0.4\n|NiN |1 of 1\n|NiN, no final ReLU |0 of 1\n")
+                .contains("|NiN |0.4 |1 |dead at step 35 |35 |2.3026 |0 |0.000 |0 of 10\n")
+                .contains("|NiN, no final ReLU |0.4 |1 |alive |100 |2.2900 |1.50e-03 |0.350 |2 of 10: 0, 1\n")
+                .contains("Probed checkpoint runs/quick/checkpoint.bin after 3 epochs, lr 0.1: loss 2.3026, gradient sum of squares 0")
+                .contains("|pass:c[7.4 1×1 conv 10→10 + ReLU] |0.000 |0 of 10\n")  // × and → are not plain text to AsciiDoc
+                .contains("|AMD EPYC");
+        assertThat(partial("group-study")).isEqualTo("include::study-dead-runs.adoc[]\n");
+        assertThat(partial(ResultsPartials.LEARNER_COMPARISON)).doesNotContain("dead-runs");  // not a training record
     }
 
     @Test

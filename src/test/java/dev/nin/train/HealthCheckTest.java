@@ -22,6 +22,7 @@ class HealthCheckTest {
         assertThat(health.check(Double.POSITIVE_INFINITY, 2, 40).message()).contains("epoch 2").contains("step 40");
     }
 
+    // tag::dead[]
     @Test
     void aLossPinnedAtLn10WithZeroGradientsIsDeathAfterEnoughChecks() {
         for (int i = 1; i < HealthCheck.DEAD_CHECKS; i++) {
@@ -31,7 +32,7 @@ class HealthCheckTest {
         assertThat(v.outcome()).isEqualTo("dead");
         assertThat(v.message()).contains("ln 10");
     }
-
+    // end::dead[]
     @Test
     void aLivingGradientOrALossAwayFromLn10IsHealthy() {
         b.upload(new float[]{0, 1e-3f, 0}, p.gradient());

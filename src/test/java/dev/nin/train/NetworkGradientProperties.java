@@ -7,7 +7,7 @@ import dev.nin.model.Shape;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Tag;
+import net.jqwik.api.Tag;
 
 import java.util.SplittableRandom;
 
@@ -29,6 +29,7 @@ class NetworkGradientProperties {
     static final float H = 1e-3f;
     static final double KINK = 1e-4, ABS = 2e-4, REL = 2e-2;
 
+    // tag::network-gradient[]
     @Property(tries = 20)
     void networkBackwardEqualsFiniteDifferencesOfTheLoss(@ForAll @IntRange(min = 1, max = 3) int batch,
                                                           @ForAll @IntRange(min = 9, max = 12) int size,
@@ -61,6 +62,7 @@ class NetworkGradientProperties {
         }
         assertThat(checked).as("sampled weights away from a kink").isGreaterThanOrEqualTo(sampled / 2);
     }
+    // end::network-gradient[]
 
     /** The mean cross-entropy, in double on the host from the float logits. */
     static double meanLoss(Backend b, Tensor logits, float[] classes) {

@@ -49,6 +49,7 @@ class TrainerTest {
         assertThat(results(second.epochs())).isEqualTo(results(first.epochs())).hasSize(3);
     }
 
+    // tag::resume[]
     @Test
     void aResumedRunEndsExactlyLikeAnUninterruptedOne(@TempDir Path whole, @TempDir Path parts) throws IOException {
         RunRecord uninterrupted = trainer(CONFIG, whole).train(TRAIN, TEST, false);
@@ -65,13 +66,19 @@ class TrainerTest {
         assertThat(resumed.outcome()).isEqualTo(RunRecord.COMPLETED);
         assertThat(results(resumed.epochs())).isEqualTo(results(uninterrupted.epochs()));
     }
-
+    // end::resume[]
     @Test
     void resumingWithAnotherConfigurationIsRefused(@TempDir Path out) throws IOException {
         trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
         TrainingConfig otherLr = new TrainingConfig(12, 2, 0.05, 32, 7, 0);
         assertThatThrownBy(() -> trainer(otherLr, out).train(TRAIN, TEST, true))
                 .hasMessageContaining("cannot resume").hasMessageContaining("lr=0.05").hasMessageContaining("lr=0.1");
+    }
+
+    @Test
+    void resumingWithoutACheckpointSaysSo(@TempDir Path out) {
+        assertThatThrownBy(() -> trainer(CONFIG, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("no checkpoint").hasMessageContaining(out.toString());
     }
 
     @Test
@@ -86,6 +93,7 @@ class TrainerTest {
         assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.COMPLETED);
     }
 
+    // tag::diverged[]
     @Test
     void anExplodingLossStopsTheRunAsDiverged(@TempDir Path out) throws IOException {
         TrainingConfig config = new TrainingConfig(12, 2, 1e30, 32, 7, 0);
@@ -94,4 +102,5 @@ class TrainerTest {
         assertThat(run.message()).contains("--lr");
         assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.DIVERGED);
     }
+    // end::diverged[]
 }

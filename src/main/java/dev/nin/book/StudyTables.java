@@ -1,0 +1,106 @@
+package dev.nin.book;
+
+import dev.nin.book.ResultsPartials.Study;
+import dev.nin.train.record.LayerActivity;
+import dev.nin.train.record.StudyRecord;
+import dev.nin.train.record.StudyRecord.StudyRun;
+
+import java.util.List;
+
+import static dev.nin.book.Adoc.cell;
+import static dev.nin.book.Adoc.fixed;
+import static dev.nin.book.Adoc.text;
+
+/** The AsciiDoc of a dead-run study record: deaths per network and lr, then every run with its ReLUs. */
+final class StudyTables {
+
+    private StudyTables() {
+    }
+
+    static String study(String path, Study entry) {
+        StudyRecord s = entry.record();
+        StringBuilder sb = new StringBuilder();
+        sb.append('.').append(text("Dead-run study on " + s.backend() + " (" + s.device() + "): " + path)).append('\n');
+        sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
+                .append(".svg[Training loss of every run of the study,opts=inline]\n\n");
+        sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
+                .append("-channels.svg[Class channels still alive after the last step against the learning rate,opts=inline]\n\n");
+        sb.append(deaths(s)).append('\n').append(runs(s)).append('\n');
+        for (StudyRecord.ProbedCheckpoint probe : s.checkpoints()) sb.append(probe(probe)).append('\n');
+        sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');
+        sb.append("Wall time:: ").append(fixed(s.wallSeconds(), 1)).append(" s\n");
+        sb.append("Record:: ").append(text("docs/results/" + path)).append("\n\n");
+        return sb.append(ResultTables.provenanceTable(s.provenance())).toString();
+    }
+
+    /** How many seeds died, per network and learning rate: the answer in one table. */
+    static String deaths(StudyRecord s) {
+        List<String> networks = s.runs().stream().map(StudyRun::network).distinct().toList();
+        List<Double> lrs = s.runs().stream().map(StudyRun::lr).distinct().sorted().toList();
+        StringBuilder sb = new StringBuilder(".Runs that died, of the seeds tried\n[cols=\"2");
+        sb.append(",>1".repeat(lrs.size())).append("\",options=\"header\"]\n|===\n|Network");
+        for (double lr : lrs) sb.append(" |lr ").append(lr);
+        sb.append('\n');
+        for (String network : networks) {
+            sb.append('|').append(cell(network));
+            for (double lr : lrs) {
+                List<StudyRun> runs = s.runs().stream().filter(r -> r.network().equals(network) && r.lr() == lr).toList();
+                long dead = runs.stream().filter(r -> r.outcome().equals("dead")).count();
+                long diverged = runs.stream().filter(r -> r.outcome().equals("diverged")).count();
+                sb.append(" |").append(dead).append(" of ").append(runs.size()).append(diverged > 0 ? " (" + diverged + " diverged)" : "");
+            }
+            sb.append('\n');
+        }
+        return sb.append("|===\n").toString();
+    }
+
+    /** Every run: outcome, where it died, its last loss, and how alive its last ReLU layer was at the end. */
+    static String runs(StudyRecord s) {
+        StringBuilder sb = new StringBuilder("""
+                .Every run, and its last ReLU layer after its last step (on the same test images); Gradient² is the squared norm of all parameter gradients there
+                [cols="3,>1,>1,2,>1,>1,>2,>2,3",options="header"]
+                |===
+                |Network |lr |Seed |Outcome |Steps |Last loss |Gradient² at the end |Last ReLU: positive outputs |Its channels with any positive output
+                """);
+        for (StudyRun r : s.runs()) {
+            LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
+            double lastLoss = r.loss().isEmpty() ? Double.NaN : r.loss().getLast().loss();
+            sb.append('|').append(cell(r.network())).append(" |").append(r.lr()).append(" |").append(r.seed())
+                    .append(" |").append(cell(r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
+                    .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
+                    .append(" |").append(r.gradientAtEnd() == null ? "not measured" : squares(r.gradientAtEnd()))
+                    .append(" |").append(last == null ? "—" : fixed(last.alive(), 3))
+                    .append(" |").append(last == null ? "—" : cell(channels(last))).append('\n');
+        }
+        return sb.append("|===\n").toString();
+    }
+
+    /** A trained run's checkpoint: its loss and gradient on the study's images, and every ReLU layer. */
+    static String probe(StudyRecord.ProbedCheckpoint p) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('.').append(text("Probed checkpoint " + p.checkpoint() + " after " + p.epochs() + " epochs, "
+                + ResultTables.config(p.config()) + ": loss " + fixed(p.loss(), 4) + ", gradient sum of squares "
+                + squares(p.gradientSumOfSquares()))).append('\n');
+        sb.append("[cols=\"3,>1,3\",options=\"header\"]\n|===\n|ReLU layer |Positive outputs |Channels with any positive output\n");
+        for (LayerActivity a : p.activity())
+            sb.append('|').append(cell(a.layer())).append(" |").append(fixed(a.alive(), 3)).append(" |")
+                    .append(a.perChannel().isEmpty() ? "—" : cell(channels(a))).append('\n');
+        return sb.append("|===\n").toString();
+    }
+
+    /** A squared gradient norm: "0" when exactly zero (a dead network), else in scientific notation. */
+    static String squares(double x) {
+        return x == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2e", x);
+    }
+
+    /** "3 of 10: 2, 8, 9": which channels of a layer are positive somewhere in the batch. */
+    static String channels(LayerActivity layer) {
+        List<Double> c = layer.perChannel();
+        if (c.isEmpty()) return "—";
+        StringBuilder alive = new StringBuilder();
+        int n = 0;
+        for (int i = 0; i < c.size(); i++)
+            if (c.get(i) > 0) alive.append(n++ == 0 ? "" : ", ").append(i);
+        return n + " of " + c.size() + (n > 0 ? ": " + alive : "");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.nin.cli;
+
+import dev.nin.data.FashionMnist;
+import dev.nin.engine.Backend;
+import dev.nin.engine.Backends;
+import dev.nin.train.DeadRunStudy;
+import dev.nin.train.record.RunRecords;
+import dev.nin.train.record.StudyRecord;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/** {@code ./nin study}: the dead-run study ({@link DeadRunStudy}); writes its record as JSON. */
+final class StudyCommand implements Command {
+    // tag::defaults[]
+    /**
+     * Sized for about 8 minutes on 2 shared cores: resize 72 as in ./nin train's quick default, batches of 32,
+     * at most 100 steps per run (a dead run stops 25 steps after it dies), 4 learning rates × 2 seeds × 2 networks.
+     */
+    static final DeadRunStudy.Config DEFAULT = new DeadRunStudy.Config(72, 32, 100, List.of(0.05, 0.1, 0.2, 0.4),
+            List.of(0L, 1L), 10_000, 5, 10);
+    // end::defaults[]
+
+    static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe");
+
+    @Override
+    public String summary() {
+        return "why a run dies at loss ln 10: NiN with and without its final ReLU over lr × seed (--help for the flags)";
+    }
+
+    static String usage() {
+        return """
+                usage: ./nin study [--resize R] [--batch-size B] [--steps S] [--lrs 0.05,0.1,...] [--seeds 0,1,...]
+                                   [--limit N] [--device cpu|gpu|auto|reference] [--out FILE]
+                  defaults: resize %d, batch %d, %d steps per run, lrs %s, seeds %s, the first %,d training images
+                  --out FILE   where the record goes (default: runs/study.json; the book's is docs/results/study/)
+                  --probe CKPT instead of running the grid, probe a trained run's checkpoint (e.g. runs/quick/checkpoint.bin)
+                               and add what it finds to the record FILE named by --out
+                """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out) throws Exception {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(usage());
+            return 0;
+        }
+        Flags f = new Flags(args, VALUED, Set.of());
+        DeadRunStudy.Config config = new DeadRunStudy.Config(f.integer("--resize", DEFAULT.resize()),
+                f.integer("--batch-size", DEFAULT.batchSize()), f.integer("--steps", DEFAULT.steps()),
+                list(f, "--lrs", DEFAULT.lrs(), Double::parseDouble), list(f, "--seeds", DEFAULT.seeds(), Long::parseLong),
+                f.integer("--limit", DEFAULT.limit()), DEFAULT.checkEvery(), DEFAULT.lossEvery());
+        DeadRunStudy.networks(config.resize());  // rejects a too-small --resize, naming the minimum
+        String device = f.string("--device", "auto");
+        if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
+        Path file = f.path("--out", Path.of("runs", "study.json"));
+        FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+        Backends.Selection selection = Backends.select(device);
+        try (Backend backend = selection.backend()) {
+            out.println(selection.reason());
+            if (f.has("--probe")) {
+                StudyRecord study = RunRecords.read(file, StudyRecord.class);
+                var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), data.test());
+                RunRecords.write(study.with(probe), file);
+                out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
+                        probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+                return 0;
+            }
+            out.println("dead-run study on " + backend.device() + ": " + config);
+            StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test());
+            RunRecords.write(record, file);
+            out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
+            return 0;
+        }
+    }
+
+    private static <T> List<T> list(Flags f, String name, List<T> otherwise, Function<String, T> parse) {
+        String v = f.string(name, null);
+        if (v == null) return otherwise;
+        try {
+            return Arrays.stream(v.split(",")).map(String::trim).map(parse).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be numbers separated by commas, got '" + v + "'");
+        }
+    }
+}

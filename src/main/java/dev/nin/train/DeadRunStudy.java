@@ -1,0 +1,189 @@
+package dev.nin.train;
+
+import dev.nin.data.Batch;
+import dev.nin.data.Batches;
+import dev.nin.data.Images;
+import dev.nin.engine.Backend;
+import dev.nin.engine.Tensor;
+import dev.nin.model.NetworkSpec;
+import dev.nin.model.Nin;
+import dev.nin.model.NinVariants;
+import dev.nin.model.Shape;
+import dev.nin.train.record.LayerActivity;
+import dev.nin.train.record.Provenance;
+import dev.nin.train.record.StudyRecord;
+import dev.nin.train.record.StudyRecord.LossPoint;
+import dev.nin.train.record.StudyRecord.ProbedCheckpoint;
+import dev.nin.train.record.StudyRecord.StudyRun;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The learner's question: why did the first run at lr 0.1 stop at loss 2.303 and accuracy 0.100 for good?
+ * NiN's last block ends in a ReLU, so every class score is ≥ 0. One large SGD step can push the ten class
+ * channels negative for every image; then every score is 0, the softmax is uniform, the loss is ln 10 and
+ * accuracy is chance, and the ReLUs pass no gradient back, so no later step can repair it.
+ *
+ * <p>The study trains NiN briefly over a grid of learning rates and seeds with the trainer's step and its
+ * {@link HealthCheck}, and the same grid with NiN without its final ReLU (the exercises' variant) as the
+ * control: if the final ReLU is the cause, the control never dies. Each run records its outcome, the step of
+ * death, a sparse loss trace and the {@link ActivationProbe}'s alive fractions after its last step.
+ */
+public final class DeadRunStudy {
+
+    /**
+     * @param checkEvery steps between health checks; shorter than the trainer's {@link Trainer#CHECK_EVERY}
+     *                   so a dead run is declared (and stopped) after 5 × checkEvery steps, not 100
+     * @param lossEvery  steps per point of the loss trace
+     */
+    public record Config(int resize, int batchSize, int steps, List<Double> lrs, List<Long> seeds, int limit,
+                         int checkEvery, int lossEvery) {
+        public Config {
+            lrs = List.copyOf(lrs);
+            seeds = List.copyOf(seeds);
+            if (resize < 1 || batchSize < 1 || steps < 1 || checkEvery < 1 || lossEvery < 1)
+                throw new IllegalArgumentException("resize, batch size, steps and check intervals must be positive");
+            if (lrs.isEmpty() || seeds.isEmpty()) throw new IllegalArgumentException("--lrs and --seeds need at least one value each");
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("resize", resize);
+            m.put("batchSize", batchSize);
+            m.put("steps", steps);
+            m.put("lrs", lrs);
+            m.put("seeds", seeds);
+            m.put("limit", limit);
+            m.put("checkEvery", checkEvery);
+            m.put("deadChecks", HealthCheck.DEAD_CHECKS);
+            m.put("lossEvery", lossEvery);
+            return m;
+        }
+    }
+
+    /** The two networks compared: the chapter's, and the control without the final ReLU. */
+    public static List<NetworkSpec> networks(int resize) {
+        NetworkSpec nin = Nin.spec(resize);
+        return List.of(nin, NinVariants.withoutFinalRelu(nin));
+    }
+
+    private final Backend backend;
+    private final Config config;
+    private final PrintStream log;
+
+    public DeadRunStudy(Backend backend, Config config, PrintStream log) {
+        this.backend = backend;
+        this.config = config;
+        this.log = log;
+    }
+
+    public StudyRecord run(Images trainSet, Images testSet) {
+        long start = System.nanoTime();
+        Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
+        Batch probe = Batches.inOrder(testSet, config.batchSize()).iterator().next();  // the same images for every run
+        List<StudyRun> runs = new ArrayList<>();
+        for (NetworkSpec spec : networks(config.resize()))
+            for (double lr : config.lrs())
+                for (long seed : config.seeds()) {
+                    StudyRun r = runOne(spec, lr, seed, train, probe);
+                    runs.add(r);
+                    log.printf(Locale.ROOT, "%-28s lr %-5s seed %d: %-8s %s; last ReLU alive %.3f%n", spec.name(), lr, seed,
+                            r.outcome(), r.deathStep() == null ? "after " + r.steps() + " steps" : "at step " + r.deathStep(),
+                            r.activity().getLast().alive());
+                }
+        Map<String, String> provenance = new LinkedHashMap<>(Provenance.collect());
+        backend.provenance().forEach((k, v) -> provenance.put("backend." + k, v));
+        return new StudyRecord(StudyRecord.KIND, "Why did the first run at lr 0.1 stay at loss 2.303 and accuracy 0.100?",
+                config.toMap(), backend.name(), backend.device(), provenance, runs, (System.nanoTime() - start) / 1e9, List.of());
+    }
+
+    /**
+     * Probes a trained run's checkpoint (NiN at its resize, the study's batch size) on the first test images:
+     * its alive fractions, its loss there, and whether any gradient flows back from that loss.
+     */
+    public ProbedCheckpoint probe(Path file, Images test) throws IOException {
+        Checkpoint cp = Checkpoint.read(file);
+        int resize = cp.config().resize();
+        Network net = new Network(backend, Nin.spec(resize), Shape.of(1, 1, resize, resize), config.batchSize());
+        cp.restore(net);
+        Inputs inputs = new Inputs(backend, config.batchSize(), test.height(), test.width(), resize);
+        Batch probe = Batches.inOrder(test, config.batchSize()).iterator().next();
+        Tensor x = inputs.load(probe.pixels(), probe.labels(), probe.size());
+        List<LayerActivity> activity = ActivationProbe.measure(net, x);
+        double[] lossAndGradient = lossAndGradient(net, x, inputs.labels());
+        return new ProbedCheckpoint(file.toString(), cp.config().toMap(), cp.epoch(), lossAndGradient[0], lossAndGradient[1], activity);
+    }
+
+    /**
+     * The mean loss on x in evaluation mode, and Σ of the squares of every parameter's gradient of a training
+     * step on x (dropout on, as SGD sees it): 0 when no step can change anything.
+     */
+    double[] lossAndGradient(Network net, Tensor x, Tensor labels) {
+        Tensor evaluation = backend.allocate(Shape.of(2)), training = backend.allocate(Shape.of(2));
+        backend.softmaxCrossEntropy(net.forward(x, false), labels, null, evaluation);
+        net.reseedDropout(Seeds.dropout(-1, 0, 0));  // a mask no training step used
+        backend.softmaxCrossEntropy(net.forward(x, true), labels, net.lossGradient(), training);
+        net.backward();
+        double gradient = 0;
+        for (Parameter p : net.parameters()) gradient += backend.sumOfSquares(p.gradient());
+        float[] sums = new float[2];
+        backend.download(evaluation, sums);
+        return new double[]{sums[0] / x.shape().dim(0), gradient};
+    }
+
+    // tag::run-one[]
+    /** One short run: the trainer's step, checked by the trainer's health check every checkEvery steps. */
+    StudyRun runOne(NetworkSpec spec, double lr, long seed, Images train, Batch probe) {
+        Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
+        Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
+        net.initialize(seed);
+        HealthCheck health = new HealthCheck(backend, net.parameters());
+        Tensor stats = backend.allocate(Shape.of(2));
+        float[] sums = new float[2];
+        List<LossPoint> trace = new ArrayList<>();
+        double checkedLoss = 0, tracedLoss = 0;
+        int step = 0, tracedStep = 0;
+        String outcome = "alive";
+        Integer death = null;
+        training:
+        for (int epoch = 1; ; epoch++) {
+            for (Batch b : Batches.of(train, config.batchSize(), seed, epoch)) {
+                if (b.size() != config.batchSize()) continue;  // equal windows: skip an epoch's short last batch
+                Tensor x = inputs.load(b.pixels(), b.labels(), b.size());
+                net.reseedDropout(Seeds.dropout(seed, epoch, step));
+                backend.softmaxCrossEntropy(net.forward(x, true), inputs.labels(), net.lossGradient(), stats);
+                net.backward();
+                net.sgdStep((float) lr);
+                step++;
+                if (step % config.lossEvery() == 0 || step % config.checkEvery() == 0) backend.download(stats, sums);
+                if (step % config.lossEvery() == 0) {
+                    trace.add(new LossPoint(step, (sums[0] - tracedLoss) / ((double) (step - tracedStep) * config.batchSize())));
+                    tracedLoss = sums[0];
+                    tracedStep = step;
+                }
+                if (step % config.checkEvery() == 0) {
+                    HealthCheck.Verdict v = health.check((sums[0] - checkedLoss) / ((double) config.checkEvery() * config.batchSize()), epoch, step);
+                    checkedLoss = sums[0];
+                    if (v.failed()) {
+                        outcome = v.outcome();
+                        death = step;
+                        break training;
+                    }
+                }
+                if (step == config.steps()) break training;
+            }
+        }
+        Tensor x = inputs.load(probe.pixels(), probe.labels(), probe.size());
+        List<LayerActivity> activity = ActivationProbe.measure(net, x);
+        double gradient = lossAndGradient(net, x, inputs.labels())[1];
+        return new StudyRun(spec.name(), lr, seed, outcome, death, step, trace, activity, gradient);
+    }
+    // end::run-one[]
+}
