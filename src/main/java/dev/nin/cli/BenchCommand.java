@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * with {@code --torch}, the same figures from {@code scripts/torch_bench.py} run right after, and the ratios.
  */
 final class BenchCommand implements Command {
-    static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--out");
+    static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--torch");
     static final Path TORCH_SCRIPT = Path.of("scripts", "torch_bench.py");
 
@@ -35,9 +35,10 @@ final class BenchCommand implements Command {
     public int run(List<String> args, PrintStream out) throws Exception {
         if (args.contains("--help") || args.contains("-h")) {
             out.print("""
-                    usage: ./nin bench [--device cpu|gpu|auto|reference] [--resize 224] [--batch-size 128]
+                    usage: ./nin bench [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--resize 224] [--batch-size 128]
                                        [--steps 5] [--warmup 2] [--out DIR] [--torch]
                       medians of --steps timed steps after --warmup steps; writes DIR/bench-<device>-r<R>-b<B>.json
+                      --cuda-libs  colon-separated folders searched first for the CUDA libraries (else NIN_CUDA_LIBS)
                       --torch  also runs scripts/torch_bench.py (python3 with torch) with the same R and B, back to back
                     """);
             return 0;
@@ -48,6 +49,7 @@ final class BenchCommand implements Command {
         if (batch < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0");
         var spec = Nin.spec(resize);
+        CudaLibsFlag.apply(f);
         Backends.Selection selection = Backends.select(f.string("--device", "auto"));
         BenchRecord record;
         try (Backend backend = selection.backend()) {

@@ -1,5 +1,7 @@
 package dev.nin.cli;
 
+import dev.nin.engine.Backends;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +41,10 @@ public final class Main {
         } catch (IllegalArgumentException badInput) {
             err.println("nin " + args[0] + ": " + badInput.getMessage());
             return 2;
+        } catch (Backends.UnavailableException noBackend) {
+            // e.g. --device gpu without a GPU: the message says which libraries were looked for where
+            err.println("nin " + args[0] + ": " + noBackend.getMessage());
+            return 3;
         }
     }
 

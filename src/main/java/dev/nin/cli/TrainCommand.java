@@ -34,7 +34,7 @@ final class TrainCommand implements Command {
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.1, 64, 0, 30_000);
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--device", "--out");
+    static final Set<String> VALUED = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--device", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--resume", "--chapter");
 
     @Override
@@ -45,11 +45,13 @@ final class TrainCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin train [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
-                                   [--limit N] [--device cpu|gpu|auto|reference] [--out DIR] [--resume]
+                                   [--limit N] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
                   no flags     a quick run: resize %d, %d epochs, lr %s, batch %d, the first %,d training examples
                   --chapter    the chapter's configuration: resize 224, 10 epochs, lr 0.1, batch 128, all 60,000
                   --limit N    train on the first N training examples (0 = all); the test set is always whole
-                  --device     auto (default) takes the GPU when it opens, else the CPU
+                  --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
+                  --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
+                               (else NIN_CUDA_LIBS, then the system loader's path)
                   --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow)
                 """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.limit());
@@ -69,10 +71,12 @@ final class TrainCommand implements Command {
         var spec = Nin.spec(config.resize());  // rejects a too-small --resize, naming the minimum
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
-        FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+        CudaLibsFlag.apply(f);
 
+        // the backend opens before the data loads, so a GPU that does not open is reported at once
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
+            FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
             Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s-r%d-e%d-lr%s-s%d",
                     backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
             out.println(selection.reason());

@@ -46,11 +46,15 @@ public final class Backends {
 
     /** The GPU when it opens, else the CPU, saying why. */
     private static Selection auto() {
+        return auto(GPU_CLASS, CPU_CLASS);
+    }
+
+    static Selection auto(String gpuClass, String cpuClass) {
         try {
-            Backend gpu = load("gpu", GPU_CLASS);
+            Backend gpu = load("gpu", gpuClass);
             return new Selection(gpu, "auto: the GPU backend opened on " + gpu.device());
         } catch (UnavailableException e) {
-            Backend cpu = load("cpu", CPU_CLASS);
+            Backend cpu = load("cpu", cpuClass);
             return new Selection(cpu, "auto: took the CPU because the GPU backend did not open: " + e.getMessage());
         }
     }

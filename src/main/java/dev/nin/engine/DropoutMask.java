@@ -9,6 +9,7 @@ public final class DropoutMask {
     private DropoutMask() {
     }
 
+    // tag::mask[]
     /** SplitMix64's mixing function. The GPU kernel repeats these exact 64-bit operations. */
     public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
@@ -25,4 +26,5 @@ public final class DropoutMask {
     public static float value(long seed, long index, float p) {
         return uniform(seed, index) >= p ? 1f / (1f - p) : 0f;
     }
+    // end::mask[]
 }

@@ -8,6 +8,7 @@ public final class Chapters {
     public static final String GLOBAL_AVERAGE_POOLING = "global-average-pooling";
     public static final String COUNTING = "counting";
     public static final String EXERCISES = "exercises";
+    public static final String GPU = "gpu";
 
     private Chapters() {
     }

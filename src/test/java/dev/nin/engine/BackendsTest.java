@@ -57,4 +57,14 @@ class BackendsTest {
         assertThatThrownBy(() -> Backends.load("gpu", NoDevice.class.getName()))
                 .hasMessageContaining("no CUDA device").hasMessageContaining("looked in");
     }
+
+    @Test
+    void autoTakesTheCpuWhenTheGpuDoesNotOpenAndSaysWhy() {
+        Backends.Selection s = Backends.auto(NoDevice.class.getName(), ReferenceBackend.class.getName());
+        try (Backend b = s.backend()) {
+            assertThat(b).isInstanceOf(ReferenceBackend.class);
+            assertThat(s.reason()).startsWith("auto: took the CPU because the GPU backend did not open")
+                    .contains("no CUDA device").contains("looked in /usr/local/cuda/lib64");
+        }
+    }
 }

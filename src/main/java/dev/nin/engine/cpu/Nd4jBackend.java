@@ -4,6 +4,7 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.DropoutMask;
 import dev.nin.engine.Tensor;
 import dev.nin.model.Shape;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -41,6 +42,9 @@ public final class Nd4jBackend implements Backend {
     /** libnd4j's weight-format flag: 1 = [oC, iC, kH, kW], PyTorch's OIHW, the contract's layout. */
     private static final int OIHW = 1;
 
+    /** OMP_WAIT_POLICY as set before ND4J loads libgomp (see {@link OpenMpWaiting}). */
+    private static final String OMP_WAIT_POLICY = OpenMpWaiting.preferPassive();
+
     /** Arrays an op needs as an output but the caller does not want, one per shape, reused across calls. */
     private final Map<List<Integer>, INDArray> scratch = new HashMap<>();
 
@@ -70,6 +74,7 @@ public final class Nd4jBackend implements Backend {
         p.put("onednn", String.valueOf(hasOneDnn()));
         Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
         p.put("omp.threads", String.valueOf(omp));
+        p.put("omp.wait_policy", String.valueOf(OMP_WAIT_POLICY));
         p.put("blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         p.put("java", Runtime.version().toString());
         return p;
@@ -88,18 +93,27 @@ public final class Nd4jBackend implements Backend {
 
     // ---------------------------------------------------------------- memory
 
-    @Override
-    public Tensor allocate(Shape shape) {
-        return new NdTensor(shape, Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+    /**
+     * A row-major (N, C, H, W) array over data from offset. (Keeping images channels-last behind NCHW strides
+     * was measured too: oneDNN's forward convolutions then skip their reorders, but libnd4j's backward
+     * convolutions and pooling on such strided arrays ran slower, 1.48 against 1.14 s of CPU per NiN step
+     * at 96×96×128 on one thread, so plain NCHW stays.)
+     */
+    private static INDArray over(DataBuffer data, long offset, Shape shape) {
+        long[] dims = longs(shape);
+        return Nd4j.create(data, dims, Nd4j.getStrides(dims, 'c'), offset, 'c');
     }
 
     @Override
+    public Tensor allocate(Shape shape) {
+        return new NdTensor(shape, over(Nd4j.create(DataType.FLOAT, new long[]{shape.size()}, 'c').data(), 0, shape));
+    }
+
+    /** A new header over the same buffer (a prefix when the shape is smaller, see Backend.view). */
+    @Override
     public Tensor view(Tensor t, Shape shape) {
         if (shape.size() > t.size()) throw new IllegalArgumentException("cannot view " + t.shape() + " as the larger " + shape);
-        // a new header (over a prefix when the shape is smaller, see Backend.view) over the same buffer: reshape() may copy (e.g. for one-element arrays)
-        INDArray a = arr(t);
-        long[] dims = longs(shape);
-        return new NdTensor(shape, Nd4j.create(a.data(), dims, Nd4j.getStrides(dims, 'c'), a.offset(), 'c'));
+        return new NdTensor(shape, over(arr(t).data(), arr(t).offset(), shape));
     }
 
     @Override
@@ -116,19 +130,22 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void fill(Tensor t, float value) {
-        arr(t).assign(value);
+        flat(t).assign(value);
     }
 
     // ---------------------------------------------------------------- convolution
 
     @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
-        int k = w.shape().dim(2);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                .addInputs(arr(x), arr(w), arr(b))
-                .addOutputs(arr(y))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int k = w.shape().dim(2), n = x.shape().dim(0), step = imagesPerCall(x.shape(), y.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                    .addInputs(images(arr(x), from, to, n), arr(w), arr(b))
+                    .addOutputs(images(arr(y), from, to, n))
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+        }
     }
 
     @Override
@@ -149,12 +166,39 @@ public final class Nd4jBackend implements Backend {
             conv2dBackwardFilter(x, dy, stride, padding, dw, db);
             return;
         }
-        int k = w.shape().dim(2);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(arr(x), arr(w), scratch(Shape.of(w.shape().dim(0))), arr(dy))
-                .addOutputs(arr(dx), arr(dw), arr(db))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int k = w.shape().dim(2), n = x.shape().dim(0), step = imagesPerCall(x.shape(), dy.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            boolean first = from == 0;
+            INDArray gw = first ? arr(dw) : scratch(w.shape(), 3), gb = first ? arr(db) : scratch(db.shape(), 3);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(images(arr(x), from, to, n), arr(w), scratch(Shape.of(w.shape().dim(0))), images(arr(dy), from, to, n))
+                    .addOutputs(images(arr(dx), from, to, n), gw, gb)
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            if (!first) {
+                flat(arr(dw)).addi(flat(gw));
+                flat(arr(db)).addi(flat(gb));
+            }
+        }
+    }
+
+    /**
+     * Images per convolution call: all of them, unless the largest array of a call would exceed 16 MB.
+     * oneDNN reorders its arrays into fresh scratch copies inside each call; for NiN's first block at
+     * 224×224 a whole batch of 128 makes several 143 MB copies per call, which malloc maps and unmaps each
+     * time (page faults on every touch) and which add to the peak. Copies under malloc's 32 MB mapping
+     * threshold come from its reused heap instead. The filter gradients of the slices add up.
+     */
+    static int imagesPerCall(Shape a, Shape b) {
+        long perImage = Math.max(a.size(), b.size()) / a.dim(0);
+        return (int) Math.max(1, Math.min(a.dim(0), (4L << 20) / perImage));
+    }
+
+    /** Images [from, to) of a batch, as a view (the whole array when that is all of it). */
+    private static INDArray images(INDArray a, int from, int to, int n) {
+        if (from == 0 && to == n) return a;
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     /**
@@ -201,11 +245,17 @@ public final class Nd4jBackend implements Backend {
                     .build());
             return;
         }
-        Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
-                .addInputs(arr(dy), scratch(dw.shape()), reached)
-                .addOutputs(scratch(dy.shape()), arr(dw))
-                .addIntegerArguments(convArgs(k, stride, padding))
-                .build());
+        int n = x.shape().dim(0), step = imagesPerCall(x.shape(), dy.shape());
+        for (int from = 0; from < n; from += step) {
+            int to = Math.min(n, from + step);
+            INDArray gw = from == 0 ? arr(dw) : scratch(dw.shape(), 3);
+            Nd4j.exec(DynamicCustomOp.builder("deconv2d_bp")
+                    .addInputs(images(arr(dy), from, to, n), scratch(dw.shape()), images(reached, from, to, n))
+                    .addOutputs(scratch(dy.shape().withBatch(to - from)), gw)
+                    .addIntegerArguments(convArgs(k, stride, padding))
+                    .build());
+            if (from > 0) flat(arr(dw)).addi(flat(gw));
+        }
         arr(dy).sum(arr(db), 0, 2, 3);
     }
 
@@ -230,7 +280,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void relu(Tensor x, Tensor y) {
-        Nd4j.exec(new RectifiedLinear(arr(x), arr(y), 0.0));
+        Nd4j.exec(new RectifiedLinear(flat(x), flat(y), 0.0));
     }
 
     /**
@@ -263,7 +313,11 @@ public final class Nd4jBackend implements Backend {
 
     /** The tensor's elements as one row-major vector over the same memory (tensors are always contiguous). */
     private static INDArray flat(Tensor t) {
-        INDArray a = arr(t);
+        return flat(arr(t));
+    }
+
+    /** A contiguous array's elements as a vector over the same memory. */
+    private static INDArray flat(INDArray a) {
         return a.rank() == 1 ? a : Nd4j.create(a.data(), new long[]{a.length()}, new long[]{1}, a.offset(), 'c');
     }
 
@@ -295,31 +349,35 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void globalAvgPool(Tensor x, Tensor y) {
         int nc = x.shape().dim(0) * x.shape().dim(1), hw = x.shape().dim(2) * x.shape().dim(3);
-        FloatBuffer X = buf(x), Y = buf(y);
+        float[] X = new float[(int) x.size()], Y = new float[nc]; // small: NiN pools 10 channels of 5×5 at most
+        download(x, X);
         for (int m = 0; m < nc; m++) {
             double s = 0;
-            for (int i = 0; i < hw; i++) s += X.get(m * hw + i);
-            Y.put(m, (float) (s / hw));
+            for (int i = 0; i < hw; i++) s += X[m * hw + i];
+            Y[m] = (float) (s / hw);
         }
+        upload(Y, y);
     }
 
     @Override
     public void globalAvgPoolBackward(Tensor dy, Tensor dx) {
         int nc = dx.shape().dim(0) * dx.shape().dim(1), hw = dx.shape().dim(2) * dx.shape().dim(3);
-        FloatBuffer DY = buf(dy), DX = buf(dx);
+        float[] DY = new float[nc], DX = new float[(int) dx.size()];
+        download(dy, DY);
         for (int m = 0; m < nc; m++) {
-            float g = DY.get(m) / hw;
-            for (int i = 0; i < hw; i++) DX.put(m * hw + i, g);
+            float g = DY[m] / hw;
+            for (int i = 0; i < hw; i++) DX[m * hw + i] = g;
         }
+        upload(DX, dx);
     }
 
     // ---------------------------------------------------------------- dropout
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
-        FloatBuffer M = buf(mask);
-        int n = (int) mask.size();
-        for (int i = 0; i < n; i++) M.put(i, DropoutMask.value(seed, i, p));
+        float[] M = new float[(int) mask.size()];
+        for (int i = 0; i < M.length; i++) M[i] = DropoutMask.value(seed, i, p);
+        upload(M, mask);
         Nd4j.exec(new MulOp(flat(x), flat(mask), flat(y)));
     }
 
@@ -333,44 +391,53 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
         int n = logits.shape().dim(0), k = (int) (logits.size() / n);
-        FloatBuffer Z = buf(logits), L = buf(labels), S = buf(stats), D = dlogits == null ? null : buf(dlogits);
+        // (N, K) floats, a few thousand: copied out and back
+        float[] Z = new float[n * k], L = new float[n], S = new float[2], D = dlogits == null ? null : new float[n * k];
+        download(logits, Z);
+        download(labels, L);
+        download(stats, S);
         double loss = 0;
         int correct = 0;
         for (int r = 0; r < n; r++) {
-            int label = (int) L.get(r), best = 0;
+            int label = (int) L[r], best = 0;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                if (Z.get(r * k + j) > max) {
-                    max = Z.get(r * k + j);
+                if (Z[r * k + j] > max) {
+                    max = Z[r * k + j];
                     best = j;
                 }
             }
             double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.exp(Z.get(r * k + j) - max);
-            loss += Math.log(sum) - (Z.get(r * k + label) - max);
+            for (int j = 0; j < k; j++) sum += Math.exp(Z[r * k + j] - max);
+            loss += Math.log(sum) - (Z[r * k + label] - max);
             if (best == label) correct++;
             if (D != null) {
                 for (int j = 0; j < k; j++) {
-                    double p = Math.exp(Z.get(r * k + j) - max) / sum;
-                    D.put(r * k + j, (float) ((p - (j == label ? 1 : 0)) / n));
+                    double p = Math.exp(Z[r * k + j] - max) / sum;
+                    D[r * k + j] = (float) ((p - (j == label ? 1 : 0)) / n);
                 }
             }
         }
-        S.put(0, S.get(0) + (float) loss);
-        S.put(1, S.get(1) + correct);
+        S[0] += (float) loss;
+        S[1] += correct;
+        upload(S, stats);
+        if (D != null) upload(D, dlogits);
     }
 
     @Override
     public void sgdStep(Tensor w, Tensor dw, float lr) {
         // BLAS axpy: w += (-lr) · dw, in place
-        Nd4j.getBlasWrapper().level1().axpy(w.size(), -lr, arr(dw), arr(w));
+        Nd4j.getBlasWrapper().level1().axpy(w.size(), -lr, flat(dw), flat(w));
     }
 
     @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);
-        FloatBuffer S = buf(src), D = buf(dst);
+        resize(buf(src), buf(dst), nc, h, w, oh, ow);
+    }
+
+    private static void resize(FloatBuffer S, FloatBuffer D, int nc, int h, int w, int oh, int ow) {
         // the horizontal taps are the same for every row and image: compute them once
         int[] x0 = new int[ow], x1 = new int[ow];
         float[] fx = new float[ow];
@@ -397,7 +464,7 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public double sumOfSquares(Tensor t) {
-        double norm = arr(t).norm2Number().doubleValue();
+        double norm = flat(t).norm2Number().doubleValue();
         return norm * norm;
     }
 
@@ -456,7 +523,7 @@ public final class Nd4jBackend implements Backend {
     private INDArray scratch(Shape shape, int slot) {
         List<Integer> key = new java.util.ArrayList<>(Arrays.stream(shape.dims()).boxed().toList());
         key.add(-1 - slot);
-        return scratch.computeIfAbsent(List.copyOf(key), k -> Nd4j.create(DataType.FLOAT, longs(shape), 'c'));
+        return scratch.computeIfAbsent(List.copyOf(key), k -> arr(allocate(shape)));
     }
 
     private static String cpuModel() {

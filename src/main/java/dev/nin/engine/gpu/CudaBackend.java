@@ -128,6 +128,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** Where the libraries were looked for, for a message about a GPU that did not open. */
+    private static String searched(List<Path> dirs) {
+        return "; looked for the libraries first in " + (dirs.isEmpty() ? "no folder (--cuda-libs and NIN_CUDA_LIBS unset)"
+                : dirs + " (--cuda-libs or NIN_CUDA_LIBS)") + ", then on the system loader path";
+    }
+
     private void start() {
         List<Path> dirs = options.libraryDirs();
         trace("looking for libraries in " + dirs + ", then the system loader path");
@@ -139,7 +145,7 @@ public final class CudaBackend implements Backend {
             throw new GpuUnavailableException("no usable GPU: cudaGetDeviceCount returned " + status + " (" + rt.describe(status)
                     + "); CUDA runtime " + rt.library.origin()
                     + (status == 35 ? "; the NVIDIA driver (libcuda.so.1) is missing here or older than this runtime" : "")
-                    + (status == 100 ? "; the driver sees no NVIDIA GPU" : ""));
+                    + (status == 100 ? "; the driver sees no NVIDIA GPU" : "") + searched(dirs));
         }
         if (rt.lastDeviceCount() <= options.device()) {
             throw new GpuUnavailableException("no usable GPU: " + rt.lastDeviceCount() + " CUDA device(s), asked for device " + options.device());
@@ -237,6 +243,7 @@ public final class CudaBackend implements Backend {
 
     // ---- memory -----------------------------------------------------------------------------------------
 
+    // tag::allocate[]
     private MemorySegment deviceMalloc(long bytes) {
         MemorySegment p = rt.malloc(bytes);
         liveBytes += bytes;
@@ -258,6 +265,7 @@ public final class CudaBackend implements Backend {
         rt.memsetAsync(a.pointer, 0, bytes, stream);
         return new DeviceTensor(shape, a, this);
     }
+    // end::allocate[]
 
     @Override
     public Tensor view(Tensor t, Shape shape) {
@@ -356,6 +364,7 @@ public final class CudaBackend implements Backend {
 
     // ---- convolutions -----------------------------------------------------------------------------------
 
+    // tag::plan-cache[]
     private ConvPlan plan(String op, Tensor x, Tensor w, int stride, int pad) {
         Shape xs = x.shape(), ws = w.shape();
         if (xs.rank() != 4 || ws.rank() != 4 || ws.dim(1) != xs.dim(1) || ws.dim(2) != ws.dim(3)) {
@@ -370,11 +379,13 @@ public final class CudaBackend implements Backend {
         }
         return p;
     }
+    // end::plan-cache[]
 
     private static Shape outputShape(ConvPlan.Key k) {
         return Shape.of(k.n(), k.o(), k.outH(), k.outW());
     }
 
+    // tag::algorithm-search[]
     /** Runs cuDNN's search for one direction of a plan, once, and keeps the fastest algorithm whose workspace fits the cap. */
     private int algorithm(ConvPlan p, Cudnn.Direction d) {
         int i = d.ordinal();
@@ -406,6 +417,7 @@ public final class CudaBackend implements Backend {
         throw new CudaException("cuDNN's search found no usable " + d + " algorithm for " + p.key + " within a "
                 + (options.workspaceCapBytes() >> 20) + " MiB workspace" + (options.strictFp32() ? " in strict FP32" : "") + ":" + tried);
     }
+    // end::algorithm-search[]
 
     private static String mathName(int math) {
         return switch (math) {
@@ -417,6 +429,7 @@ public final class CudaBackend implements Backend {
         };
     }
 
+    // tag::workspace[]
     /** The shared workspace grows (never shrinks) when an algorithm needs more; cudaFree waits for work using the old one. */
     private void growWorkspace(long bytes) {
         if (bytes <= workspaceBytes) return;
@@ -426,6 +439,7 @@ public final class CudaBackend implements Backend {
         workspace = deviceMalloc(bytes);
         workspaceBytes = bytes;
     }
+    // end::workspace[]
 
     private void cudnnCheck(int status, String op, ConvPlan p) {
         if (status != 0) cudnn.check(status, op + " " + p.key);
@@ -463,6 +477,7 @@ public final class CudaBackend implements Backend {
         biasAct(y, b, false);
     }
 
+    // tag::conv-bias-relu[]
     @Override
     public void conv2dBiasReluForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
         ensureContext();
@@ -476,7 +491,9 @@ public final class CudaBackend implements Backend {
             biasAct(y, b, true);
         }
     }
+    // end::conv-bias-relu[]
 
+    // tag::fusion-trial[]
     /**
      * cudnnConvolutionBiasActivationForward supports only some algorithms and may be slower than the separate
      * calls; try it once per shape on the real tensors: keep it only if it runs, ignores z (y filled with NaN, alpha2 = 0),
@@ -509,6 +526,7 @@ public final class CudaBackend implements Backend {
         convolutionChoices.put(key, String.format("%s: fused %.3f ms, separate %.3f ms", p.fusion == ConvPlan.Fusion.FUSED ? "yes" : "no",
                 fusedMs, separateMs));
     }
+    // end::fusion-trial[]
 
     /** Milliseconds per run of {@code work} on the stream, over 3 runs after one warm-up. */
     float time(Runnable work) {

@@ -20,8 +20,10 @@ final class Cudnn {
     static final int TENSOR_NCHW = 0, DATA_FLOAT = 0, CROSS_CORRELATION = 1;
     static final int DEFAULT_MATH = 0, TENSOR_OP_MATH = 1, TENSOR_OP_MATH_ALLOW_CONVERSION = 2, FMA_MATH = 3;
     static final int ACTIVATION_RELU = 1, PROPAGATE_NAN = 1;
+    // tag::perf-layout[]
     /** cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t: algo, status, time (float), memory (size_t at 16), determinism, mathType, reserved[3]. */
     static final long PERF_SIZE = 48, PERF_ALGO = 0, PERF_STATUS = 4, PERF_TIME = 8, PERF_MEMORY = 16, PERF_MATH = 28;
+    // end::perf-layout[]
 
     private static final FunctionDescriptor INT_OF_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
     private static final FunctionDescriptor FIND = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
@@ -67,9 +69,11 @@ final class Cudnn {
         forward = lib.function("cudnnConvolutionForward", CONV);
         backwardData = lib.function("cudnnConvolutionBackwardData", CONV);
         backwardFilter = lib.function("cudnnConvolutionBackwardFilter", CONV);
+        // tag::bind-fused[]
         biasActivationForward = lib.function("cudnnConvolutionBiasActivationForward", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG,
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        // end::bind-fused[]
         backwardBias = lib.function("cudnnConvolutionBackwardBias",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     }
@@ -237,6 +241,7 @@ final class Cudnn {
         }
     }
 
+    // tag::call-fused[]
     /** y = relu(alpha1 · conv(x) + alpha2 · z + bias); returns the status (callers fall back when it is not supported). */
     int biasActivationForward(MemorySegment handle, MemorySegment alpha1, MemorySegment xDesc, MemorySegment x,
                               MemorySegment wDesc, MemorySegment w, MemorySegment conv, int algo, MemorySegment workspace,
@@ -250,6 +255,7 @@ final class Cudnn {
             throw CudaRuntime.rethrow(t);
         }
     }
+    // end::call-fused[]
 
     int backwardData(MemorySegment handle, MemorySegment alpha, MemorySegment wDesc, MemorySegment w, MemorySegment dyDesc,
                      MemorySegment dy, MemorySegment conv, int algo, MemorySegment workspace, long workspaceBytes,

@@ -198,12 +198,14 @@ public final class GpuCheck {
         ref.conv2dForward(x.ref, wt.ref, b.ref, s, p, y.ref);
         gpu.conv2dForward(x.gpu, wt.gpu, b.gpu, s, p, y.gpu);
         compare("conv2dForward " + name, y, tol);
+        // tag::fused-check[]
         Twin yr = zeros(Shape.of(n, o, oh, ow));
         ref.conv2dBiasReluForward(x.ref, wt.ref, b.ref, s, p, yr.ref);
         gpu.conv2dBiasReluForward(x.gpu, wt.gpu, b.gpu, s, p, yr.gpu);
         compare("conv2dBiasReluForward " + name, yr, tol);
         gpu.conv2dBiasReluForward(x.gpu, wt.gpu, b.gpu, s, p, yr.gpu);  // second call: the path chosen after the fusion trial
         compare("conv2dBiasReluForward again " + name, yr, tol);
+        // end::fused-check[]
         Twin dy = randomTwin(Shape.of(n, o, oh, ow)), dx = zeros(Shape.of(n, ch, h, w));
         ref.conv2dBackwardData(dy.ref, wt.ref, s, p, dx.ref);
         gpu.conv2dBackwardData(dy.gpu, wt.gpu, s, p, dx.gpu);

@@ -26,11 +26,13 @@ public final class NativeLibraries {
 
     /** A loaded library: its symbols and where it came from. */
     public record Library(String what, String origin, Path file, SymbolLookup symbols) {
+        // tag::downcall[]
         MethodHandle function(String name, FunctionDescriptor descriptor) {
             MemorySegment address = symbols.find(name).orElseThrow(() -> new GpuUnavailableException(
                     what + " (" + origin + ") has no function " + name + "; is it the expected version?"));
             return LINKER.downcallHandle(address, descriptor);
         }
+        // end::downcall[]
 
         boolean has(String name) {
             return symbols.find(name).isPresent();

@@ -85,10 +85,12 @@ public final class Nvrtc {
                     MemorySegment.NULL, MemorySegment.NULL), "nvrtcCreateProgram(" + name + ")", "");
             MemorySegment program = programOut.get(ADDRESS, 0);
             try {
+                // tag::compile-options[]
                 List<String> options = List.of("--gpu-architecture=" + arch, "--fmad=false", "--std=c++17");
                 MemorySegment optionArray = a.allocate(ADDRESS, options.size());
                 for (int i = 0; i < options.size(); i++) optionArray.setAtIndex(ADDRESS, i, a.allocateFrom(options.get(i)));
                 int status = (int) compileProgram.invokeExact(program, options.size(), optionArray);
+                // end::compile-options[]
                 String log = log(program, a);
                 check(status, "nvrtcCompileProgram(" + name + ", " + options + ")", log);
                 MemorySegment size = a.allocate(JAVA_LONG);

@@ -73,6 +73,7 @@ extern "C" __global__ void maxpool_backward(const float* x, const float* dy, flo
     }
 }
 
+// tag::dropout-kernel[]
 // DropoutMask.mix / uniform / value with the same 64-bit unsigned arithmetic (Java's long wraps the same way).
 __device__ __forceinline__ u64 mix64(u64 z) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -89,6 +90,7 @@ extern "C" __global__ void dropout(const float* x, float* mask, float* y, i64 n,
         y[i] = x[i] * m;
     }
 }
+// end::dropout-kernel[]
 
 extern "C" __global__ void multiply(const float* a, const float* b, float* out, i64 n) {
     GRID_STRIDE(i, n) out[i] = a[i] * b[i];

@@ -123,6 +123,24 @@ class Nd4jBackendProperties {
         for (int i = 0; i < 3; i++) assertCloseRelativeToMagnitude(got[i], want[i], magnitude[i]);
     }
 
+    /** Big images go through a convolution a few at a time; these three go as a slice of two and one. */
+    @Example
+    void convolutionsOverBatchSlicesEqualTheReference() {
+        Conv c = new Conv(3, 2, 3, 800, 800, 3, 1, 1, 11);
+        assertThat(Nd4jBackend.imagesPerCall(c.xShape(), c.yShape())).isEqualTo(2);
+        Random r = new Random(c.seed());
+        float[] x = random(r, c.xShape()), w = random(r, c.wShape()), b = random(r, c.bShape()), dy = random(r, c.yShape());
+        Op forward = (be, t) -> be.conv2dForward(t[0], t[1], t[2], c.stride(), c.padding(), t[3]);
+        assertCloseRelativeToMagnitude(run(cpu, c.yShape(), forward, in(c.xShape(), x), in(c.wShape(), w), in(c.bShape(), b)),
+                run(ref, c.yShape(), forward, in(c.xShape(), x), in(c.wShape(), w), in(c.bShape(), b)),
+                run(ref, c.yShape(), forward, in(c.xShape(), abs(x)), in(c.wShape(), abs(w)), in(c.bShape(), abs(b))));
+        for (boolean wantDx : new boolean[]{true, false}) {
+            float[][] got = allGradients(cpu, c, x, w, dy, wantDx), want = allGradients(ref, c, x, w, dy, wantDx);
+            float[][] magnitude = allGradients(ref, c, abs(x), abs(w), abs(dy), wantDx);
+            for (int i = 0; i < 3; i++) assertCloseRelativeToMagnitude(got[i], want[i], magnitude[i]);
+        }
+    }
+
     /** Four-dimensional activations and a seed for their values. */
     record Act(Shape shape, long seed) {
     }
@@ -277,20 +295,24 @@ class Nd4jBackendProperties {
     }
 
     @Property(tries = 30)
-    void sumOfSquaresAndViewsAndCopiesAgreeWithTheReference(@ForAll("smallActivations") Act a) {
-        float[] x = random(new Random(a.seed()), a.shape());
-        Tensor t = cpu.allocate(a.shape());
-        cpu.upload(x, t);
+    void copiesViewsAndSumOfSquaresAgreeWithTheReference(@ForAll("smallActivations") Act a) {
+        Shape s = a.shape();
+        float[] x = random(new Random(a.seed()), s);
+        Tensor t = upload(cpu, s, x);
         assertThat(download(cpu, t)).containsExactly(x);
-        Tensor flat = cpu.view(t, Shape.of((int) a.shape().size()));
-        assertThat(download(cpu, flat)).containsExactly(x);
-        cpu.fill(flat, 2f);
-        assertThat(download(cpu, t)).containsOnly(2f);
-        cpu.upload(x, t);
-        Tensor rt = ref.allocate(a.shape());
-        ref.upload(x, rt);
+        // a smaller batch is a prefix view: it sees the first images, and writes through to them
+        Tensor first = cpu.view(t, s.withBatch(1));
+        int image = (int) (s.size() / s.dim(0));
+        assertThat(download(cpu, first)).containsExactly(java.util.Arrays.copyOf(x, image));
+        cpu.fill(first, 2f);
+        float[] after = download(cpu, t);
+        for (int i = 0; i < after.length; i++) assertThat(after[i]).isEqualTo(i < image ? 2f : x[i]);
+        // global pooling's output, (N, C, 1, 1), flattens to (N, C) in place
+        Shape pooled = Shape.of(s.dim(0), s.dim(1), 1, 1);
+        float[] p = random(new Random(a.seed() + 1), pooled);
+        assertThat(download(cpu, cpu.view(upload(cpu, pooled, p), Shape.of(s.dim(0), s.dim(1))))).containsExactly(p);
         // norm² in float against a double sum of at most a few thousand squares
-        assertThat(cpu.sumOfSquares(t)).isCloseTo(ref.sumOfSquares(rt), org.assertj.core.data.Percentage.withPercentage(1e-3));
+        assertThat(cpu.sumOfSquares(upload(cpu, s, x))).isCloseTo(ref.sumOfSquares(upload(ref, s, x)), org.assertj.core.data.Percentage.withPercentage(1e-3));
     }
 
     // ------------------------------------------------------------------ helpers

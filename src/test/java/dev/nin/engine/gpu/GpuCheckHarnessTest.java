@@ -1,6 +1,8 @@
 package dev.nin.engine.gpu;
 
+import dev.nin.book.Chapters;
 import dev.nin.engine.reference.ReferenceBackend;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * GpuCheck is run first on a GPU machine whose time is short, so its own checks are tried here: the reference
  * against itself must pass every check bit for bit (shapes consistent, views and running sums handled).
  */
+@Tag(Chapters.GPU)
 class GpuCheckHarnessTest {
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nin.engine.gpu;
 
+import dev.nin.book.Chapters;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.engine.reference.ReferenceBackend;
@@ -32,27 +33,33 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (relative error about 5e-4 per product), and a tolerance loose enough for that would hide real mistakes.
  * In strict FP32 the two sides differ only in the order of float additions.
  */
-@Tag("gpu")
+@Tag(Chapters.GPU)
 class GpuParityTest {
     private static final int BATCH = 8, SIZE = 36, CLASSES = 10;
+    // tag::tolerance[]
     /** Float sums in a different order: about 1e-6 of the largest value after a few layers; 1e-4 leaves room but catches any wrong index. */
     private static final double TOLERANCE = 1e-4;
+    // end::tolerance[]
 
     private static CudaBackend gpu;
     private static ReferenceBackend ref;
     private static String unavailable;
 
+    // tag::open-or-skip[]
     @BeforeAll
     static void openGpu() {
         try {
             gpu = new CudaBackend(CudaBackend.Options.fromEnvironment().withStrictFp32(true));
+            GpuStatus.write(GpuParityTest.class, "GpuParityTest ran on " + gpu.device() + " in strict FP32");
         } catch (GpuUnavailableException e) {
             if (Boolean.getBoolean("nin.gpu.required")) throw e;  // scripts/gpu-run: on the GPU machine a skip would hide a failure
             unavailable = "no CUDA: " + e.getMessage();
             System.out.println("GpuParityTest skipped: " + unavailable);
+            GpuStatus.write(GpuParityTest.class, "GpuParityTest skipped: " + unavailable);
         }
         ref = new ReferenceBackend();
     }
+    // end::open-or-skip[]
 
     @BeforeEach
     void requireGpu() {
@@ -131,6 +138,7 @@ class GpuParityTest {
         return Double.isNaN(maxDiff) ? Double.POSITIVE_INFINITY : maxDiff / Math.max(maxRef, 1e-30);
     }
 
+    // tag::parity[]
     @Test
     void theSameWeightsAndBatchGiveTheSameLogitsLossAndGradients() {
         Side r = Side.on(ref), g = Side.on(gpu);
@@ -153,6 +161,7 @@ class GpuParityTest {
         System.out.printf("evaluation-mode logits relative error %.2e%n", logits);
         assertThat(logits).as("evaluation-mode logits").isLessThanOrEqualTo(TOLERANCE);
     }
+    // end::parity[]
 
     @Test
     void aFewSgdStepsTrackEachOther() {

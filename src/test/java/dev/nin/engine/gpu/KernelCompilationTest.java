@@ -1,6 +1,8 @@
 package dev.nin.engine.gpu;
 
+import dev.nin.book.Chapters;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -12,12 +14,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * NVRTC needs no GPU: wherever libnvrtc is found (NIN_CUDA_LIBS or the loader path), the kernels the GPU
  * backend launches must compile for Hopper (sm_90) exactly as they will on the GPU machine.
  */
+@Tag(Chapters.GPU)
 class KernelCompilationTest {
 
     private static Nvrtc nvrtcOrSkip(Arena arena) {
         try {
-            return Nvrtc.load(arena);
+            Nvrtc nvrtc = Nvrtc.load(arena);
+            GpuStatus.write(KernelCompilationTest.class, "KernelCompilationTest compiled with NVRTC " + nvrtc.version() + " (" + nvrtc.library.origin() + ")");
+            return nvrtc;
         } catch (GpuUnavailableException e) {
+            GpuStatus.write(KernelCompilationTest.class, "KernelCompilationTest skipped: no NVRTC here, kernels not compiled: " + e.getMessage());
             Assumptions.abort("no NVRTC here, kernels not compiled: " + e.getMessage());
             throw e;
         }

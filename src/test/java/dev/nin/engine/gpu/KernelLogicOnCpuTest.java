@@ -1,5 +1,6 @@
 package dev.nin.engine.gpu;
 
+import dev.nin.book.Chapters;
 import dev.nin.engine.Tensor;
 import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.engine.reference.ReferenceBackend.HostTensor;
@@ -7,6 +8,7 @@ import dev.nin.model.Shape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exactly what the reference backend gives. What this cannot check (parallel reductions with more than one
  * thread, launch configuration) GpuCheck checks on the GPU. Skipped where no C++ compiler is installed.
  */
+@Tag(Chapters.GPU)
 class KernelLogicOnCpuTest {
+    // tag::shim[]
     private static final String SHIM = """
             #include <cmath>
             #include <algorithm>
@@ -48,6 +52,7 @@ class KernelLogicOnCpuTest {
             static inline float __fmul_rn(float a, float b) { return a * b; }
             using std::min;
             """;
+    // end::shim[]
 
     private static Arena arena;
     private static SymbolLookup kernels;
@@ -61,8 +66,10 @@ class KernelLogicOnCpuTest {
         Files.writeString(source, SHIM + Kernels.source());
         Process p;
         try {
+            // tag::gcc[]
             p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-fPIC", "-shared", "-w",
                     "-o", library.toString(), source.toString()).redirectErrorStream(true).start();
+            // end::gcc[]
         } catch (IOException noCompiler) {
             Assumptions.abort("no g++ here to compile the kernels for the CPU: " + noCompiler.getMessage());
             return;
@@ -165,6 +172,7 @@ class KernelLogicOnCpuTest {
         assertThat(floats(dx)).containsExactly(data(dxRef));
     }
 
+    // tag::dropout-test[]
     @Test
     void dropoutDrawsDropoutMaskBitForBit() {
         for (long seed : new long[]{0, 42, -7_000_000_000L, Long.MIN_VALUE}) {
@@ -180,6 +188,7 @@ class KernelLogicOnCpuTest {
             }
         }
     }
+    // end::dropout-test[]
 
     @Test
     void globalAveragePoolingAndItsGradient() {

@@ -1,5 +1,7 @@
 package dev.nin.engine.gpu;
 
+import dev.nin.book.Chapters;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag(Chapters.GPU)
 class NativeLibrariesTest {
 
     @Test
