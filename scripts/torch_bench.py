@@ -4,7 +4,7 @@
 Builds exactly d2l's NiN (same layers as /work/shared/device/torch_nin.py), xavier-uniform convolution
 weights, plain SGD, mean cross-entropy, on random data of the requested batch size and resize (the speed
 of a step does not depend on the pixel values). Each figure is the median over timed steps after warm-up
-steps, as images per second. Peak memory is the process's peak resident set (ru_maxrss), measured after
+steps, as images per second. Peak memory is the process's peak resident set (VmHWM), measured after
 inference and again after training (training runs second, so its peak includes everything).
 
   /usr/bin/python3 scripts/torch_bench.py [--resize 224] [--batch-size 128] [--threads N]
@@ -33,16 +33,16 @@ def nin():
 
 
 def peak_rss_bytes():
-    # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a script started by the JVM of
-    # `./nin bench --torch` would report the JVM's peak (seen: both exactly 2,248 MiB at 224x128)
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """This process's peak resident set (VmHWM), the figure ./nin bench reads for its own process.
+
+    Not getrusage's ru_maxrss: Linux carries that over exec from the process that started this one, so
+    launched by ./nin bench (a JVM with a large resident set) it would report the JVM's peak, not ours.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: the best there is
 
 
 def current_rss_bytes():

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -85,14 +86,26 @@ final class BenchCommand implements Command {
         List<String> command = new ArrayList<>(List.of(python(), TORCH_SCRIPT.toString(), "--resize", "" + resize,
                 "--batch-size", "" + batch, "--warmup", "" + warmup, "--steps", "" + steps, "--out", result.toString()));
         out.println("running " + String.join(" ", command));
-        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        withoutLauncherSettings(builder.environment());
+        Process p = builder.start();
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
                     + "); is PyTorch installed? apt-get install python3-torch, then run it by hand to see why");
         }
         return RunRecords.readTorchBench(result);
+    }
+
+    /**
+     * PyTorch runs with the user's environment: the malloc settings that ./nin chose for the JVM (it names
+     * them in NIN_LAUNCHER_SET) are removed, so each side is measured as it runs by default.
+     */
+    static void withoutLauncherSettings(Map<String, String> environment) {
+        String set = environment.getOrDefault("NIN_LAUNCHER_SET", "");
+        for (String name : set.trim().split("\\s+")) if (!name.isEmpty()) environment.remove(name);
+        environment.remove("NIN_LAUNCHER_SET");
     }
 
     /** Debian's python3-torch installs for /usr/bin/python3; fall back to python3 on the PATH. */

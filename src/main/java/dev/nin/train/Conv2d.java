@@ -75,6 +75,21 @@ public final class Conv2d implements Layer {
         this.dx = dx;
     }
 
+    /**
+     * The fused ReLU reads y before the convolution's backward writes dx, and the convolution's backward does
+     * not read y: dx fits over y when the input is no larger than the output (NiN's 1×1 and padded
+     * convolutions that keep or widen the channels).
+     */
+    @Override
+    public boolean gradientFitsOverOutput(Shape input) {
+        return outputShape(input).size() >= input.size();
+    }
+
+    @Override
+    public Tensor gradientOverOutput(Shape input, Memory memory) {
+        return memory.buffer(this, "y", input);
+    }
+
     @Override
     public List<Parameter> parameters() {
         return List.of(weight, bias);

@@ -34,6 +34,20 @@ public interface Layer {
         return false;
     }
 
+    /**
+     * Whether backward may write its input gradient over this layer's own output buffer. Walking backward, a
+     * layer's output is needed by nothing once its own backward has read it, so the network can reuse it
+     * instead of a separate gradient buffer. No by default.
+     */
+    default boolean gradientFitsOverOutput(Shape input) {
+        return false;
+    }
+
+    /** This layer's output buffer seen with the input's shape, where {@link #gradientFitsOverOutput} allows it. */
+    default Tensor gradientOverOutput(Shape input, Memory memory) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps its output during backward");
+    }
+
     default List<Parameter> parameters() {
         return List.of();
     }

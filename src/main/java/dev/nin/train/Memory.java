@@ -17,7 +17,7 @@ import java.util.Map;
 public final class Memory {
     private final Backend backend;
     private final int maxBatch;
-    private final long gradientCapacity;
+    private final long[] gradientCapacity;
     private final Map<Key, Tensor> buffers = new HashMap<>();
     /** By identity: a backend's tensors may compare equal by value (ND4J arrays do). */
     private final Map<Tensor, Map<Shape, Tensor>> views = new IdentityHashMap<>();
@@ -28,9 +28,14 @@ public final class Memory {
 
     /** @param gradientCapacity the element count of each gradient buffer: the largest activation at maxBatch */
     public Memory(Backend backend, int maxBatch, long gradientCapacity) {
+        this(backend, maxBatch, gradientCapacity, gradientCapacity);
+    }
+
+    /** Gradient buffers 0 and 1 of their own sizes (the largest gradient each will hold at maxBatch). */
+    public Memory(Backend backend, int maxBatch, long gradientCapacity0, long gradientCapacity1) {
         this.backend = backend;
         this.maxBatch = maxBatch;
-        this.gradientCapacity = gradientCapacity;
+        this.gradientCapacity = new long[]{gradientCapacity0, gradientCapacity1};
     }
 
     /** The owner's buffer called name, seen with this shape; allocated for maxBatch on first request. */
@@ -43,10 +48,10 @@ public final class Memory {
     /** Gradient buffer 0 or 1, seen with this shape. */
     public Tensor gradient(int which, Shape shape) {
         requireBatch(shape);
-        if (shape.size() > gradientCapacity) {
-            throw new IllegalArgumentException("gradient " + shape + " exceeds the capacity " + gradientCapacity);
+        if (shape.size() > gradientCapacity[which]) {
+            throw new IllegalArgumentException("gradient " + shape + " exceeds buffer " + which + "'s capacity " + gradientCapacity[which]);
         }
-        if (gradients[which] == null) gradients[which] = backend.allocate(Shape.of((int) gradientCapacity));
+        if (gradients[which] == null) gradients[which] = backend.allocate(Shape.of((int) gradientCapacity[which]));
         return view(gradients[which], shape);
     }
 

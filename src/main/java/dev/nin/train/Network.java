@@ -23,6 +23,7 @@ public final class Network {
     private final List<Layer> layers = new ArrayList<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private final Memory memory;
+    private final long gradientElements;
     private int batch;
     private Tensor lossGradient;
 
@@ -35,13 +36,9 @@ public final class Network {
         this.example = example;
         build(spec);
         for (Layer l : layers) parameters.addAll(l.parameters());
-        long largest = 0;
-        Shape s = example.withBatch(maxBatch);
-        for (Layer l : layers) {
-            s = l.outputShape(s);
-            largest = Math.max(largest, s.size());
-        }
-        memory = new Memory(backend, maxBatch, largest);
+        long[] capacity = gradientCapacities(maxBatch);
+        memory = new Memory(backend, maxBatch, capacity[0], capacity[1]);
+        gradientElements = capacity[0] + capacity[1];
         prepare(maxBatch);  // everything allocated now: peak memory is known before the first step
     }
 
@@ -70,28 +67,78 @@ public final class Network {
         }
     }
 
+    /** Where a layer's input gradient goes: over its output gradient, over its own output, or gradient buffer 0 or 1. */
+    private enum Target { IN_PLACE, OWN_OUTPUT, BUFFER_0, BUFFER_1 }
+
     /**
-     * Binds every layer to this batch size's buffers and routes the gradients through the ping-pong pair:
-     * walking backward from the loss gradient (buffer 0), a layer that computes in place keeps the buffer,
-     * any other writes its input gradient to the other one. The first layer computes no input gradient.
+     * Routes the gradients, walking backward from the loss gradient (buffer 0): a layer that computes in
+     * place keeps its output gradient's memory; a layer that may write over its own output does (see
+     * {@link Layer#gradientOverOutput}); any other writes to the gradient buffer that does not hold its
+     * output gradient (buffer 0 when neither does). The first layer computes no input gradient (null).
+     * At 224×224×128 this leaves one 143 MB gradient buffer (max pooling's, before the first block) and
+     * one of 28 MB, where a ping-pong pair of the largest activation took 2 × 143 MB.
      */
-    private void prepare(int n) {
+    private Target[] route(Shape[] inputs) {
+        Target[] targets = new Target[layers.size()];
+        Target holder = Target.BUFFER_0;  // where the current output gradient lives
+        for (int i = layers.size() - 1; i >= 1; i--) {
+            Layer l = layers.get(i);
+            if (l.backwardInPlace()) {
+                targets[i] = Target.IN_PLACE;
+                continue;  // the holder stays
+            }
+            if (l.gradientFitsOverOutput(inputs[i])) {
+                targets[i] = Target.OWN_OUTPUT;
+            } else {
+                targets[i] = holder == Target.BUFFER_0 ? Target.BUFFER_1 : Target.BUFFER_0;
+            }
+            holder = targets[i];
+        }
+        return targets;
+    }
+
+    private Shape[] inputShapes(int n) {
         Shape[] inputs = new Shape[layers.size() + 1];
         inputs[0] = example.withBatch(n);
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).prepare(inputs[i], memory);
-            inputs[i + 1] = layers.get(i).outputShape(inputs[i]);
+        for (int i = 0; i < layers.size(); i++) inputs[i + 1] = layers.get(i).outputShape(inputs[i]);
+        return inputs;
+    }
+
+    /** The largest gradient each of the two buffers holds at this batch size, the loss gradient included. */
+    private long[] gradientCapacities(int n) {
+        Shape[] inputs = inputShapes(n);
+        long[] capacity = {inputs[layers.size()].size(), 0};
+        Target[] targets = route(inputs);
+        for (int i = 1; i < layers.size(); i++) {
+            if (targets[i] == Target.BUFFER_0 || targets[i] == Target.BUFFER_1) {
+                int b = targets[i].ordinal() - Target.BUFFER_0.ordinal();
+                capacity[b] = Math.max(capacity[b], inputs[i].size());
+            }
         }
-        int current = 0;
-        lossGradient = memory.gradient(current, inputs[layers.size()]);
+        return capacity;
+    }
+
+    /** Binds every layer to this batch size's buffers and its input gradient to where {@link #route} puts it. */
+    private void prepare(int n) {
+        Shape[] inputs = inputShapes(n);
+        for (int i = 0; i < layers.size(); i++) layers.get(i).prepare(inputs[i], memory);
+        lossGradient = memory.gradient(0, inputs[layers.size()]);
+        Target[] targets = route(inputs);
+        Tensor holder = lossGradient;
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer l = layers.get(i);
             if (i == 0) {
                 l.gradientInto(null);
-            } else {
-                if (!l.backwardInPlace()) current = 1 - current;
-                l.gradientInto(memory.gradient(current, inputs[i]));
+                continue;
             }
+            Tensor dx = switch (targets[i]) {
+                case IN_PLACE -> backend.view(holder, inputs[i]);
+                case OWN_OUTPUT -> l.gradientOverOutput(inputs[i], memory);
+                case BUFFER_0 -> memory.gradient(0, inputs[i]);
+                case BUFFER_1 -> memory.gradient(1, inputs[i]);
+            };
+            l.gradientInto(dx);
+            holder = dx;
         }
         batch = n;
     }
@@ -145,6 +192,11 @@ public final class Network {
 
     public Shape example() {
         return example;
+    }
+
+    /** The elements of the two gradient buffers together (the rest of the gradients reuse activations). */
+    public long gradientElements() {
+        return gradientElements;
     }
 
     public int maxBatch() {

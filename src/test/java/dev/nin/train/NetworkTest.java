@@ -46,6 +46,17 @@ class NetworkTest {
         assertThat(net.layers().stream().filter(l -> l instanceof Conv2d c && c.fusedRelu())).hasSize(6);
     }
 
+    /**
+     * Walking backward through TinyNin at 12×12, batch 5: the loss gradient (5×10) and the global average
+     * pooling's input gradient (5×10×5×5) need buffers; every convolution after the pooling writes over its own
+     * output; the max pooling's input gradient (5×4×12×12) takes the buffer not holding its output gradient.
+     * A ping-pong pair of the largest activation would be 2 × 5×4×12×12.
+     */
+    @Test
+    void gradientsReuseEachConvolutionsOutputAndNeedTwoBuffersOfThePoolingsInputGradients() {
+        assertThat(net.gradientElements()).isEqualTo(5 * 4 * 12 * 12 + 5 * 10 * 5 * 5);
+    }
+
     @Test
     void trainingStepsAllocateNothing() {
         Inputs inputs = new Inputs(b, 5, 10, 10, 12);

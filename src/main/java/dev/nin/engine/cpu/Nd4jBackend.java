@@ -75,6 +75,7 @@ public final class Nd4jBackend implements Backend {
         Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
         p.put("omp.threads", String.valueOf(omp));
         p.put("omp.wait_policy", String.valueOf(OMP_WAIT_POLICY));
+        p.put("malloc", "MALLOC_ARENA_MAX=" + System.getenv("MALLOC_ARENA_MAX") + " GLIBC_TUNABLES=" + System.getenv("GLIBC_TUNABLES"));
         p.put("blas", String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor")));
         p.put("java", Runtime.version().toString());
         return p;
