@@ -9,6 +9,7 @@ import dev.nin.train.Checkpoint;
 import dev.nin.train.ProgressBar;
 import dev.nin.train.Trainer;
 import dev.nin.train.TrainingConfig;
+import dev.nin.train.WeightInit;
 import dev.nin.train.record.RunRecord;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class TrainCommand implements Command {
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.1, 64, 0, 30_000);
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--device", "--out", CudaLibsFlag.FLAG);
+    static final Set<String> VALUED = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--device", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--resume", "--chapter");
 
     @Override
@@ -45,10 +46,12 @@ final class TrainCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin train [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
-                                   [--limit N] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
+                                   [--limit N] [--init xavier|kaiming] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
                   no flags     a quick run: resize %d, %d epochs, lr %s, batch %d, the first %,d training examples
                   --chapter    the chapter's configuration: resize 224, 10 epochs, lr 0.1, batch 128, all 60,000
                   --limit N    train on the first N training examples (0 = all); the test set is always whole
+                  --init       the convolution weights' start: xavier (the chapter's, variance 2/(fan_in+fan_out))
+                               or kaiming (He, variance 2/fan_in, made for ReLUs)
                   --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
@@ -67,7 +70,7 @@ final class TrainCommand implements Command {
         TrainingConfig base = f.has("--chapter") ? TrainingConfig.chapter() : QUICK;
         TrainingConfig config = new TrainingConfig(f.integer("--resize", base.resize()), f.integer("--epochs", base.epochs()),
                 f.number("--lr", base.lr()), f.integer("--batch-size", base.batchSize()), f.longValue("--seed", base.seed()),
-                f.integer("--limit", base.limit()));
+                f.integer("--limit", base.limit()), f.has("--init") ? WeightInit.parse(f.string("--init", null)) : base.init());
         var spec = Nin.spec(config.resize());  // rejects a too-small --resize, naming the minimum
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
@@ -80,8 +83,8 @@ final class TrainCommand implements Command {
             Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s-r%d-e%d-lr%s-s%d",
                     backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
             out.println(selection.reason());
-            out.printf(Locale.ROOT, "training NiN on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %,d of %,d training examples%s%n",
-                    backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(),
+            out.printf(Locale.ROOT, "training NiN on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
+                    backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
                     config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                     f.has("--chapter") ? " (the chapter's configuration)" : base == QUICK && args.isEmpty()
                             ? " (the quick default; ./nin train --chapter runs the chapter's)" : "");

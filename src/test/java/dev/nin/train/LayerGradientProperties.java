@@ -13,7 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Tag;
+import net.jqwik.api.Tag;
 
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;

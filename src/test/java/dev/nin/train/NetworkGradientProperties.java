@@ -7,7 +7,7 @@ import dev.nin.model.Shape;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Tag;
+import net.jqwik.api.Tag;
 
 import java.util.SplittableRandom;
 
