@@ -33,7 +33,9 @@ final class TrainCommand implements Command {
      * cores, 10,000 examples × 3 epochs (470 steps; docs/results/cpu/quick-*.json): with the chapter's Xavier
      * init at lr 0.05 the loss stays at ln 10 and test accuracy at 0.10 (at lr 0.1 it stayed for about 470
      * steps in an earlier measurement); Kaiming at lr 0.1 stays there too; Kaiming at lr 0.05 leaves it in the
-     * first epoch (test accuracy 0.19, 0.33, 0.44 after epochs 1 to 3).
+     * first epoch (test accuracy 0.19, 0.33, 0.44 after epochs 1 to 3). This default itself: test accuracy
+     * 0.62 after epoch 1, 0.67 after epoch 2 (docs/results/cpu/quick-default-kaiming.json; 11 minutes on cores
+     * shared with other work at 80–140 examples/s, so about 3–4 minutes at the ~330 examples/s of idle cores).
      */
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.05, 64, 0, 30_000, WeightInit.KAIMING);
     /** Printed when no training flag is given: what the quick default is and why it is not the chapter's. */
