@@ -36,7 +36,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters) {
     private static final byte[] MAGIC = "NIN-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;  // 2 added the weight initialisation
 
     /** Thrown when a checkpoint file cannot be read; the message names the file and what is wrong. */
     public static final class BrokenException extends IOException {
@@ -89,6 +89,7 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             out.writeInt(config.batchSize());
             out.writeLong(config.seed());
             out.writeInt(config.limit());
+            out.writeUTF(config.init().label());
             out.writeInt(epochs.size());
             for (EpochMetrics m : epochs) {
                 out.writeInt(m.epoch());
@@ -118,8 +119,16 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) throw new BrokenException(file, "it does not start with " + new String(MAGIC, java.nio.charset.StandardCharsets.US_ASCII) + " (not a checkpoint)", null);
             int version = in.readInt();
-            if (version != VERSION) throw new BrokenException(file, "format version " + version + ", this program reads version " + VERSION, null);
+            if (version != VERSION && version != 1) throw new BrokenException(file, "format version " + version + ", this program reads versions 1 and " + VERSION, null);
             TrainingConfig config = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readInt(), in.readLong(), in.readInt());
+            if (version >= 2) {
+                String init = in.readUTF();
+                try {
+                    config = config.withInit(WeightInit.parse(init));
+                } catch (IllegalArgumentException e) {
+                    throw new BrokenException(file, "unknown weight initialisation '" + init + "'", e);
+                }
+            }  // version 1 predates the choice: its runs used Xavier
             int n = in.readInt();
             List<EpochMetrics> epochs = new ArrayList<>();
             for (int i = 0; i < n; i++) {

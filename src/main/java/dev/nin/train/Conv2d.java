@@ -30,9 +30,14 @@ public final class Conv2d implements Layer {
     // tag::init[]
     /** d2l's initialisation: Xavier-uniform weights; biases keep PyTorch's default U(±1/√fan_in). */
     public void initialize(RandomGenerator random) {
+        initialize(random, WeightInit.XAVIER);
+    }
+
+    /** Weights uniform with the variance {@code init} asks for; biases keep PyTorch's default U(±1/√fan_in). */
+    public void initialize(RandomGenerator random, WeightInit init) {
         int fanIn = spec.inChannels() * spec.kernel() * spec.kernel();
         int fanOut = spec.outChannels() * spec.kernel() * spec.kernel();
-        backend.upload(uniform(random, weight.value(), Math.sqrt(6.0 / (fanIn + fanOut))), weight.value());
+        backend.upload(uniform(random, weight.value(), init.uniformBound(fanIn, fanOut)), weight.value());
         backend.upload(uniform(random, bias.value(), 1 / Math.sqrt(fanIn)), bias.value());
     }
     // end::init[]

@@ -144,10 +144,15 @@ public final class Network {
         batch = n;
     }
 
-    /** Xavier-uniform convolution weights and PyTorch's default biases, from one seeded generator. */
+    /** Xavier-uniform convolution weights (the chapter's) and PyTorch's default biases, from one seeded generator. */
     public void initialize(long seed) {
+        initialize(seed, WeightInit.XAVIER);
+    }
+
+    /** Convolution weights as {@code init} says and PyTorch's default biases, from one seeded generator. */
+    public void initialize(long seed, WeightInit init) {
         SplittableRandom random = new SplittableRandom(seed);
-        for (Layer l : layers) if (l instanceof Conv2d c) c.initialize(random);
+        for (Layer l : layers) if (l instanceof Conv2d c) c.initialize(random, init);
     }
 
     // tag::step[]

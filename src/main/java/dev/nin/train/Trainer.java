@@ -82,7 +82,7 @@ public final class Trainer {
             epochs.addAll(cp.epochs());
             log.printf("resuming after epoch %d of %d from %s%n", cp.epoch(), config.epochs(), out.resolve(CHECKPOINT));
         } else {
-            net.initialize(config.seed());
+            net.initialize(config.seed(), config.init());
         }
         // end::resume[]
         Tensor trainStats = backend.allocate(Shape.of(2)), testStats = backend.allocate(Shape.of(2));

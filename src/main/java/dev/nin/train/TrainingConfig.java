@@ -8,8 +8,9 @@ import java.util.Map;
  * 224×224, 10 epochs, learning rate 0.1, batch 128, the whole training set.
  *
  * @param limit how many training examples to use (the first ones); 0 means all
+ * @param init  how the convolution weights start ({@link WeightInit#XAVIER} is the chapter's)
  */
-public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit) {
+public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init) {
 
     public TrainingConfig {
         require(resize > 0, "--resize must be a positive number of pixels, got " + resize);
@@ -17,6 +18,12 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         require(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
         require(batchSize > 0, "--batch-size must be at least 1, got " + batchSize);
         require(limit >= 0, "--limit must be 0 (all) or a positive number of examples, got " + limit);
+        require(init != null, "--init must be xavier or kaiming");
+    }
+
+    /** With the chapter's Xavier initialisation. */
+    public TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit) {
+        this(resize, epochs, lr, batchSize, seed, limit, WeightInit.XAVIER);
     }
 
     /** d2l's settings: {@code lr, num_epochs, batch_size = 0.1, 10, 128} and {@code resize=224}. */
@@ -25,7 +32,11 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
     }
 
     public TrainingConfig withEpochs(int epochs) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init);
+    }
+
+    public TrainingConfig withInit(WeightInit init) {
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init);
     }
 
     /** The configuration as it is written into run records and checkpoints. */
@@ -37,6 +48,7 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         m.put("batchSize", batchSize);
         m.put("seed", seed);
         m.put("limit", limit);
+        m.put("init", init.label());
         return m;
     }
 

@@ -73,6 +73,9 @@ class TrainerTest {
         TrainingConfig otherLr = new TrainingConfig(12, 2, 0.05, 32, 7, 0);
         assertThatThrownBy(() -> trainer(otherLr, out).train(TRAIN, TEST, true))
                 .hasMessageContaining("cannot resume").hasMessageContaining("lr=0.05").hasMessageContaining("lr=0.1");
+        TrainingConfig otherInit = CONFIG.withEpochs(2).withInit(WeightInit.KAIMING);
+        assertThatThrownBy(() -> trainer(otherInit, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("cannot resume").hasMessageContaining("init=kaiming").hasMessageContaining("init=xavier");
     }
 
     @Test
