@@ -1,31 +1,61 @@
 package dev.nin.train;
 
 import dev.nin.engine.Backend;
+import dev.nin.engine.Tensor;
+import dev.nin.model.Shape;
 
 import java.util.List;
 
 /**
  * Watches a run for the two ways training fails: the loss becomes NaN or infinite ("diverged"), or the
- * network dies: every ReLU outputs zero, the logits are constant, the loss stays at ln 10 (chance over ten
- * classes) and no gradient flows ("dead"). Called at check points only, since reading the gradients
- * waits for the backend.
+ * network dies ("dead"): the last ReLU, whose ten channels global average pooling turns into the class
+ * scores, outputs 0 in every channel for every example, so every score is 0, the loss is ln 10 (chance over
+ * ten classes) and the ReLU passes no gradient back. Death is judged by that mechanism, not by the gradient:
+ * with dropout on, the gradient of a dead NiN is small but not zero (the dead CPU runs measured 2.3e-5 and
+ * 2.6e-5 for its squared norm), so a zero-gradient test never fires.
+ * <p>
+ * The trainer hands {@link #observe} to {@link Network#forward(Tensor, boolean, java.util.function.BiConsumer)}
+ * on the step that ends at a check point; it copies the last ReLU's output on the backend (that buffer is
+ * overwritten by the backward pass). {@link #check} downloads the copy only when the window's loss is
+ * within {@link #PINNED} of ln 10.
  */
 public final class HealthCheck {
     public static final double CHANCE_LOSS = Math.log(10);
     /** How close the window's mean loss must be to ln 10 to count as pinned there. */
     static final double PINNED = 1e-3;
-    /** A gradient whose squares sum below this is zero: live gradients of NiN are many orders larger. */
-    static final double ZERO_GRADIENT = 1e-12;
-    /** Consecutive pinned check points with zero gradient before the network is declared dead. */
+    /**
+     * Consecutive check points (of {@link Trainer#CHECK_EVERY} = 20 steps: 100 steps) whose loss is pinned
+     * at ln 10 and whose observed batch has no positive output in any class channel before the network is
+     * declared dead. One such batch can be chance; dropout's noise can still push an output above zero on
+     * some batch, so five different batches in a row, 100 steps without the loss moving, make the verdict safe
+     * while costing at most 100 wasted steps.
+     */
     public static final int DEAD_CHECKS = 5;
 
-    private final List<Parameter> parameters;
     private final Backend backend;
-    private int deadChecks;
+    private final Layer lastRelu;
+    private final Tensor copy;
+    private Shape observed;
+    private int deadChecks, deadSinceEpoch, deadSinceStep;
 
-    public HealthCheck(Backend backend, List<Parameter> parameters) {
-        this.backend = backend;
-        this.parameters = parameters;
+    public HealthCheck(Network net) {
+        this.backend = net.backend();
+        List<Layer> layers = net.layers();
+        Shape shape = net.example().withBatch(net.maxBatch()), lastShape = null;
+        Layer last = null;
+        for (Layer l : layers) {
+            shape = l.outputShape(shape);
+            if (endsInRelu(l)) {
+                last = l;
+                lastShape = shape;
+            }
+        }
+        this.lastRelu = last;
+        this.copy = last == null ? null : backend.allocate(lastShape);
+    }
+
+    static boolean endsInRelu(Layer l) {
+        return l instanceof ReLU || l instanceof Conv2d c && c.fusedRelu();
     }
 
     /** The verdict of one check point. */
@@ -37,6 +67,16 @@ public final class HealthCheck {
 
     static final Verdict HEALTHY = new Verdict(null, null);
 
+    /**
+     * For the forward pass of a step that ends at a check point: keeps the last ReLU's output. The copy is
+     * {@code relu(y)}, which is y itself since y is a ReLU's output: one small kernel, no wait.
+     */
+    public void observe(Layer layer, Tensor y) {
+        if (layer != lastRelu) return;
+        observed = y.shape();
+        backend.relu(y, backend.view(copy, observed));
+    }
+
     // tag::check[]
     /** @param windowLoss the mean training loss since the last check point */
     public Verdict check(double windowLoss, int epoch, int step) {
@@ -44,22 +84,32 @@ public final class HealthCheck {
             return new Verdict("diverged", "the training loss became " + windowLoss + " in epoch " + epoch
                     + " by step " + step + "; try a smaller --lr or another --seed");
         }
-        if (Math.abs(windowLoss - CHANCE_LOSS) < PINNED && gradientSumOfSquares() < ZERO_GRADIENT) {
-            deadChecks++;
+        boolean pinned = Math.abs(windowLoss - CHANCE_LOSS) < PINNED;
+        if (pinned && classChannelsAllZero()) {  // downloads only when the loss is pinned at ln 10
+            if (deadChecks++ == 0) {
+                deadSinceEpoch = epoch;
+                deadSinceStep = step;
+            }
         } else {
             deadChecks = 0;
         }
+        observed = null;  // the next check point looks at its own batch
         if (deadChecks >= DEAD_CHECKS) {
-            return new Verdict("dead", String.format("the network died in epoch %d by step %d: the loss stayed at "
-                    + "ln 10 = %.4f (chance) with zero gradients for %d check points; its ReLUs output only zeros. "
-                    + "Try a smaller --lr or another --seed", epoch, step, CHANCE_LOSS, DEAD_CHECKS));
+            return new Verdict("dead", String.format("dead network: all 10 class channels of the last ReLU are 0 "
+                    + "for every example since step %d of epoch %d (%d check points in a row, to step %d of epoch %d); "
+                    + "loss pinned at ln 10 = %.4f; see the training chapter. Try a smaller --lr or another --seed",
+                    deadSinceStep, deadSinceEpoch, deadChecks, step, epoch, CHANCE_LOSS));
         }
         return HEALTHY;
     }
-    // end::check[]
-    private double gradientSumOfSquares() {
-        double s = 0;
-        for (Parameter p : parameters) s += backend.sumOfSquares(p.gradient());
-        return s;
+
+    /** True when the last observed output of the last ReLU has no positive value at all (none observed: false). */
+    private boolean classChannelsAllZero() {
+        if (observed == null) return false;
+        float[] values = new float[(int) observed.size()];
+        backend.download(backend.view(copy, observed), values);
+        for (float v : values) if (v > 0) return false;
+        return true;
     }
+    // end::check[]
 }
