@@ -71,11 +71,13 @@ public final class HealthCheck {
      * For the forward pass of a step that ends at a check point: keeps the last ReLU's output. The copy is
      * {@code relu(y)}, which is y itself since y is a ReLU's output: one small kernel, no wait.
      */
+    // tag::observe[]
     public void observe(Layer layer, Tensor y) {
         if (layer != lastRelu) return;
         observed = y.shape();
         backend.relu(y, backend.view(copy, observed));
     }
+    // end::observe[]
 
     // tag::check[]
     /** @param windowLoss the mean training loss since the last check point */
