@@ -144,7 +144,7 @@ public final class DeadRunStudy {
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         net.initialize(seed);
-        HealthCheck health = new HealthCheck(backend, net.parameters());
+        HealthCheck health = new HealthCheck(net);
         Tensor stats = backend.allocate(Shape.of(2));
         float[] sums = new float[2];
         List<LossPoint> trace = new ArrayList<>();
@@ -158,7 +158,8 @@ public final class DeadRunStudy {
                 if (b.size() != config.batchSize()) continue;  // equal windows: skip an epoch's short last batch
                 Tensor x = inputs.load(b.pixels(), b.labels(), b.size());
                 net.reseedDropout(Seeds.dropout(seed, epoch, step));
-                backend.softmaxCrossEntropy(net.forward(x, true), inputs.labels(), net.lossGradient(), stats);
+                Tensor logits = (step + 1) % config.checkEvery() == 0 ? net.forward(x, true, health::observe) : net.forward(x, true);
+                backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
                 net.backward();
                 net.sgdStep((float) lr);
                 step++;

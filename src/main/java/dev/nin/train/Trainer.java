@@ -86,7 +86,7 @@ public final class Trainer {
         }
         // end::resume[]
         Tensor trainStats = backend.allocate(Shape.of(2)), testStats = backend.allocate(Shape.of(2));
-        HealthCheck health = new HealthCheck(backend, net.parameters());
+        HealthCheck health = new HealthCheck(net);
         try {
             for (int epoch = epochs.size() + 1; epoch <= config.epochs(); epoch++) {
                 EpochResult r = trainEpoch(net, inputs, train, epoch, trainStats, health);
@@ -127,7 +127,8 @@ public final class Trainer {
         for (Batch b : Batches.of(train, config.batchSize(), config.seed(), epoch)) {
             Tensor x = inputs.load(b.pixels(), b.labels(), b.size());
             net.reseedDropout(Seeds.dropout(config.seed(), epoch, step));
-            Tensor logits = net.forward(x, true);
+            boolean checkPoint = (step + 1) % CHECK_EVERY == 0 || step + 1 == steps;
+            Tensor logits = checkPoint ? net.forward(x, true, health::observe) : net.forward(x, true);
             backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
             net.backward();
             net.sgdStep((float) config.lr());
