@@ -4,6 +4,7 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.model.Shape;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -11,7 +12,6 @@ import net.jqwik.api.Tag;
 
 import java.util.SplittableRandom;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A whole small NiN: the gradient of the mean cross-entropy with respect to a sample of every layer's
@@ -60,7 +60,9 @@ class NetworkGradientProperties {
             checked += FiniteDifferences.check(p.name(), H, values, v -> b.upload(v, p.value()),
                     () -> meanLoss(b, net.forward(x, true), classes), analytic, sample, KINK, ABS, REL);
         }
-        assertThat(checked).as("sampled weights away from a kink").isGreaterThanOrEqualTo(sampled / 2);
+        // a sample where most weights sit at a kink proves little: discard it (jqwik fails the property when
+        // too many tries are discarded, so the check cannot pass vacuously)
+        Assume.that(checked >= sampled / 2);
     }
     // end::network-gradient[]
 

@@ -3,6 +3,7 @@ package dev.nin.engine.cpu;
 import dev.nin.engine.Backend;
 import dev.nin.engine.DropoutMask;
 import dev.nin.engine.Tensor;
+import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.model.Shape;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -397,30 +398,7 @@ public final class Nd4jBackend implements Backend {
         download(logits, Z);
         download(labels, L);
         download(stats, S);
-        double loss = 0;
-        int correct = 0;
-        for (int r = 0; r < n; r++) {
-            int label = (int) L[r], best = 0;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                if (Z[r * k + j] > max) {
-                    max = Z[r * k + j];
-                    best = j;
-                }
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) sum += Math.exp(Z[r * k + j] - max);
-            loss += Math.log(sum) - (Z[r * k + label] - max);
-            if (best == label) correct++;
-            if (D != null) {
-                for (int j = 0; j < k; j++) {
-                    double p = Math.exp(Z[r * k + j] - max) / sum;
-                    D[r * k + j] = (float) ((p - (j == label ? 1 : 0)) / n);
-                }
-            }
-        }
-        S[0] += (float) loss;
-        S[1] += correct;
+        ReferenceBackend.softmaxCrossEntropy(Z, L, n, k, D, S);
         upload(S, stats);
         if (D != null) upload(D, dlogits);
     }

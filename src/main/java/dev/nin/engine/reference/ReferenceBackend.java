@@ -245,7 +245,14 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor dlogits, Tensor stats) {
         int n = logits.shape().dim(0), k = (int) (logits.size() / n);
-        float[] Z = a(logits), L = a(labels), S = a(stats), D = dlogits == null ? null : a(dlogits);
+        softmaxCrossEntropy(a(logits), a(labels), n, k, dlogits == null ? null : a(dlogits), a(stats));
+    }
+
+    /**
+     * The loss on plain arrays: Z (n, k) logits, L (n) labels; adds the summed loss and the number correct to
+     * S[0] and S[1]; writes (softmax − one-hot) / n into D unless D is null. The CPU backend calls it too.
+     */
+    public static void softmaxCrossEntropy(float[] Z, float[] L, int n, int k, float[] D, float[] S) {
         double loss = 0;
         int correct = 0;
         for (int r = 0; r < n; r++) {
