@@ -78,10 +78,10 @@ class LayerGradientProperties {
     void maxPoolingBackwardEqualsFiniteDifferences() {
         forAll(integers().between(1, 3), integers().between(3, 8), integers().between(1, 3), longs().all()).tries(30)
                 .check((channels, size, stride, seed) -> {
-                    Backend b = new ReferenceBackend();
-                    MaxPool2d pool = new MaxPool2d(b, new LayerSpec.MaxPool2d(3, stride));
-                    new Harness(b, pool, DoubleForward.maxPool(3, stride), Shape.of(2, channels, size, size), seed).checkInput();
-                });
+            Backend b = new ReferenceBackend();
+            MaxPool2d pool = new MaxPool2d(b, new LayerSpec.MaxPool2d(3, stride));
+            new Harness(b, pool, DoubleForward.maxPool(3, stride), Shape.of(2, channels, size, size), seed).checkInput();
+        });
     }
 
     @Test

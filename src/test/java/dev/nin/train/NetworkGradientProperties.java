@@ -36,7 +36,8 @@ class NetworkGradientProperties {
     // tag::network-gradient[]
     @Test
     void networkBackwardEqualsFiniteDifferencesOfTheLoss() {
-        forAll(integers().between(1, 3), integers().between(9, 12), longs().all()).tries(20).shrinks(20).check((batch, size, seed) -> {
+        forAll(integers().between(1, 3), integers().between(9, 12), longs().all()).tries(20).shrinks(20)
+                .check((batch, size, seed) -> {
             Backend b = new ReferenceBackend();
             NetworkSpec spec = TinyNin.spec(4);
             Network net = new Network(b, spec, Shape.of(1, 1, size, size), batch);
@@ -64,12 +65,14 @@ class NetworkGradientProperties {
 
             int checked = 0, sampled = 0;
             for (Parameter p : net.parameters()) {
-                float[] analytic = DoubleForward.download(b, p.gradient()), values = DoubleForward.download(b, p.value());
+                float[] analytic = DoubleForward.download(b, p.gradient());
+                float[] values = DoubleForward.download(b, p.value());
                 int[] sample = random.ints(Math.min(4, values.length), 0, values.length).toArray();
                 sampled += sample.length;
                 checked += FiniteDifferences.check(p.name(), values, v -> b.upload(v, p.value()), () -> {
                     DoubleForward.Pass at = exact.run(pixels, x.shape());
-                    return new FiniteDifferences.Evaluation(DoubleForward.meanCrossEntropy(at.logits(), classes), at.decisions());
+                    double loss = DoubleForward.meanCrossEntropy(at.logits(), classes);
+                    return new FiniteDifferences.Evaluation(loss, at.decisions());
                 }, analytic, sample, ABS, REL);
             }
             // a coordinate within 1e-6 of a kink is skipped; a sample with most of them there would prove little
