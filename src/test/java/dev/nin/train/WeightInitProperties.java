@@ -67,8 +67,9 @@ class WeightInitProperties {
             for (float v : w) sumSq += (double) v * v;
             double variance = sumSq / w.length;  // about the known mean 0
             // For U(−b, b) the estimate's standard deviation is √(4/5)·σ²/√n (fourth moment b⁴/5 = 9σ⁴/5);
-            // six of them: a correct draw fails about once in 10⁹ tries, a wrong formula (Xavier's and Kaiming's
-            // differ by the factor (fan_in + fan_out)/fan_in ≥ 1 + 1/384) fails when n is large enough to tell.
+            // six of them: a correct draw fails about once in 10⁹ tries (normal approximation; Bernstein's
+            // inequality, with |v² − σ²| ≤ 2σ², proves below 3e-7 for n ≥ 1,024), a wrong formula (Xavier's and
+            // Kaiming's differ by the factor (fan_in + fan_out)/fan_in ≥ 1 + 1/384) fails when n is large enough to tell.
             double tolerance = 6 * Math.sqrt(0.8 / w.length) * expected;
             assertThat(variance).as("%s, %d weights", c, w.length).isCloseTo(expected, within(tolerance));
         });
