@@ -78,10 +78,13 @@ public final class DeadRunStudy {
     private final Backend backend;
     private final Config config;
     private final PrintStream log;
-    private final List<NetworkSpec> networks;
+    private final List<NetworkSpec> networks;  // null: NiN and its control at the configured size, made when the grid runs
 
     public DeadRunStudy(Backend backend, Config config, PrintStream log) {
-        this(backend, config, log, networks(config.resize()));
+        this.backend = backend;
+        this.config = config;
+        this.log = log;
+        this.networks = null;
     }
 
     /** With other networks than NiN and its control (tests: a tiny NiN that trains in milliseconds). */
@@ -109,6 +112,7 @@ public final class DeadRunStudy {
         Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
         Batch probe = Batches.inOrder(testSet, config.batchSize()).iterator().next();  // the same images for every run
         List<StudyRun> runs = new ArrayList<>();
+        List<NetworkSpec> networks = this.networks != null ? this.networks : networks(config.resize());
         int planned = config.seeds().size() * config.lrs().size() * networks.size();
         Map<String, Object> settings = new LinkedHashMap<>(config.toMap());
         if (budget.limited()) settings.put("budgetSeconds", budget.seconds());
