@@ -3,11 +3,16 @@ package dev.nin.cli;
 import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
+import dev.nin.model.Nin;
+import dev.nin.train.Checkpoint;
 import dev.nin.train.DeadRunStudy;
+import dev.nin.train.MemoryBudget;
+import dev.nin.train.RunLock;
 import dev.nin.train.record.RunRecords;
 import dev.nin.train.record.StudyRecord;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -58,23 +63,35 @@ final class StudyCommand implements Command {
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         Path file = f.path("--out", Path.of("runs", "study.json"));
-        FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
-        Backends.Selection selection = Backends.select(device);
-        try (Backend backend = selection.backend()) {
-            out.println(selection.reason());
-            if (f.has("--probe")) {
-                StudyRecord study = RunRecords.read(file, StudyRecord.class);
-                var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), data.test());
-                RunRecords.write(study.with(probe), file);
-                out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
-                        probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("--out " + file + " is a directory; name the record's file, e.g. " + file.resolve("study.json"));
+        // every refusal before the data loads and the grid runs: a record or checkpoint that does not read, an output in use
+        StudyRecord study = f.has("--probe") ? RunRecords.read(file, StudyRecord.class) : null;
+        Checkpoint probed = f.has("--probe") ? Checkpoint.read(Path.of(f.string("--probe", null))) : null;
+        try (RunLock lock = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
+            Backends.Selection selection = Backends.select(device);
+            try (Backend backend = selection.backend()) {
+                long available = backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes();
+                if (probed != null) {
+                    int resize = probed.config().resize();
+                    MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), available, "this machine has available");
+                } else {
+                    MemoryBudget.require(Nin.spec(config.resize()), config.resize(), config.batchSize(), available, "this machine has available");
+                }
+                FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+                out.println(selection.reason());
+                if (probed != null) {
+                    var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), probed, data.test());
+                    RunRecords.write(study.with(probe), file);
+                    out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
+                            probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+                    return 0;
+                }
+                out.println("dead-run study on " + backend.device() + ": " + config);
+                StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test());
+                RunRecords.write(record, file);
+                out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
                 return 0;
             }
-            out.println("dead-run study on " + backend.device() + ": " + config);
-            StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test());
-            RunRecords.write(record, file);
-            out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
-            return 0;
         }
     }
 
