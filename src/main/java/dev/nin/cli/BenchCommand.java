@@ -59,9 +59,7 @@ final class BenchCommand implements Command {
         Backends.Selection selection = Backends.select(f.string("--device", "auto"));
         BenchRecord record;
         try (Backend backend = selection.backend();
-             RunLock lock = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {  // also the check that dir is writable
-            MemoryBudget.require(spec, resize, batch, backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes(),
-                    "this machine has available");
+             RunLock lock = lock(dir, spec, resize, batch, backend)) {
             out.println(selection.reason());
             out.printf(Locale.ROOT, "benchmarking NiN on %s: resize %d, batch %d, %d warm-up + %d timed steps%n",
                     backend.device(), resize, batch, warmup, steps);
@@ -79,6 +77,13 @@ final class BenchCommand implements Command {
             out.println("wrote " + file);
         }
         return 0;
+    }
+
+    /** Refuses a batch that cannot fit, then locks the output folder (which also proves it writable): before measuring. */
+    private static RunLock lock(Path dir, dev.nin.model.NetworkSpec spec, int resize, int batch, Backend backend) throws IOException {
+        MemoryBudget.require(spec, resize, batch, backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes(),
+                "this machine has available");
+        return RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out");
     }
 
     /** Refuses --torch at once when python3 cannot import torch (a second or two), instead of after our measurement. */
@@ -114,13 +119,17 @@ final class BenchCommand implements Command {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         withoutLauncherSettings(builder.environment());
-        Process p = builder.start();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
-                    + "); is PyTorch installed? apt-get install python3-torch, then run it by hand to see why");
+        try {
+            Process p = builder.start();
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
+                        + "); run it by hand to see why: " + String.join(" ", command));
+            }
+            return RunRecords.readTorchBench(result);
+        } finally {
+            Files.deleteIfExists(result);
         }
-        return RunRecords.readTorchBench(result);
     }
 
     /**

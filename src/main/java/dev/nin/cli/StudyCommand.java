@@ -64,19 +64,16 @@ final class StudyCommand implements Command {
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         Path file = f.path("--out", Path.of("runs", "study.json"));
         if (Files.isDirectory(file)) throw new IllegalArgumentException("--out " + file + " is a directory; name the record's file, e.g. " + file.resolve("study.json"));
-        // every refusal before the data loads and the grid runs: a record or checkpoint that does not read, an output in use
-        StudyRecord study = f.has("--probe") ? RunRecords.read(file, StudyRecord.class) : null;
+        // every refusal before the data loads and the grid runs: a checkpoint that does not read, too little memory,
+        // an output in use or not writable, a record that does not read
         Checkpoint probed = f.has("--probe") ? Checkpoint.read(Path.of(f.string("--probe", null))) : null;
-        try (RunLock lock = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
-            Backends.Selection selection = Backends.select(device);
-            try (Backend backend = selection.backend()) {
-                long available = backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes();
-                if (probed != null) {
-                    int resize = probed.config().resize();
-                    MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), available, "this machine has available");
-                } else {
-                    MemoryBudget.require(Nin.spec(config.resize()), config.resize(), config.batchSize(), available, "this machine has available");
-                }
+        int resize = probed != null ? probed.config().resize() : config.resize();
+        Backends.Selection selection = Backends.select(device);
+        try (Backend backend = selection.backend()) {
+            MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(),
+                    backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes(), "this machine has available");
+            try (RunLock lock = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
+                StudyRecord study = probed != null ? RunRecords.read(file, StudyRecord.class) : null;
                 FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
                 out.println(selection.reason());
                 if (probed != null) {

@@ -119,7 +119,7 @@ final class TrainCommand implements Command {
                 config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                 f.has("--chapter") ? " (the chapter's configuration)" : "");
         if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);
-        out.println("records go to " + dir + "/ (" + Trainer.RECORD + ", run.svg, " + Trainer.CHECKPOINT + ")");
+        out.println("records go to " + dir + "/ (" + Trainer.RECORD + ", " + Trainer.PLOT + ", " + Trainer.CHECKPOINT + ")");
         RunRecord record;
         try {
             record = trainer.train(data.train(), data.test(), resume);
@@ -127,9 +127,9 @@ final class TrainCommand implements Command {
             throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
         }
         try {
-            TrainingPlot.writeSvg(record, dir.resolve("run.svg"));  // quietly: the output ends like the chapter's
+            TrainingPlot.writeSvg(record, dir.resolve(Trainer.PLOT));  // quietly: the output ends like the chapter's
         } catch (IOException | LinkageError e) {  // e.g. a minimal JRE without java.desktop: the record is the result
-            System.err.println("nin train: could not draw " + dir.resolve("run.svg") + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
+            System.err.println("nin train: could not draw " + dir.resolve(Trainer.PLOT) + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
         }
         return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
     }

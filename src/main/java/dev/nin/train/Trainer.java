@@ -31,7 +31,7 @@ import java.util.Map;
 public final class Trainer {
     /** Steps between check points: progress, the health check, and the only waits for the backend. */
     public static final int CHECK_EVERY = 20;
-    public static final String RECORD = "run.json", CHECKPOINT = "checkpoint.bin";
+    public static final String RECORD = "run.json", CHECKPOINT = "checkpoint.bin", PLOT = "run.svg";
     /** The lock file that keeps a second run out of the same folder ({@link RunLock}). */
     public static final String LOCK = "nin.lock";
 
@@ -73,7 +73,8 @@ public final class Trainer {
      * checks that it fits this configuration. Returns the checkpoint, or null when not resuming.
      */
     public Checkpoint prepare(boolean resume) throws IOException {
-        int stale = AtomicFile.removeLeftovers(out.resolve(CHECKPOINT)) + AtomicFile.removeLeftovers(out.resolve(RECORD));
+        int stale = 0;
+        for (String name : new String[]{CHECKPOINT, RECORD, PLOT}) stale += AtomicFile.removeLeftovers(out.resolve(name));
         if (stale > 0) log.printf("removed %d unfinished temporary file(s) in %s left by a run that was stopped while writing%n", stale, out);
         if (!resume) return null;
         // tag::resume-checks[]
