@@ -6,6 +6,7 @@ import dev.nin.data.Images;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.model.NetworkSpec;
+import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
 import dev.nin.train.record.AtomicFile;
 import dev.nin.train.record.EpochMetrics;
@@ -76,6 +77,7 @@ public final class Trainer {
         int stale = 0;
         for (String name : new String[]{CHECKPOINT, RECORD, PLOT}) stale += AtomicFile.removeLeftovers(out.resolve(name));
         if (stale > 0) log.printf("removed %d unfinished temporary file(s) in %s left by a run that was stopped while writing%n", stale, out);
+        requireSpace(Files.isDirectory(out) ? Files.getFileStore(out).getUsableSpace() : Long.MAX_VALUE);
         if (!resume) return null;
         // tag::resume-checks[]
         Path file = out.resolve(CHECKPOINT);
@@ -94,6 +96,22 @@ public final class Trainer {
         }
         // end::resume-checks[]
         return cp;
+    }
+
+    /**
+     * The disk space a run needs at most: a new checkpoint is written beside the old one before it replaces it,
+     * so two checkpoints (4 bytes per parameter each), plus 1 MiB for the record and the plot.
+     */
+    public long diskBytesNeeded() {
+        return 2 * 4 * ParameterCount.of(spec) + (1 << 20);
+    }
+
+    /** Refuses, before the first epoch, a folder whose disk cannot hold what the run will write. */
+    void requireSpace(long usableBytes) {
+        if (usableBytes < diskBytesNeeded())
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "--out %s: its disk has %,d KiB free, the run writes up to %,d KiB (two checkpoints while one replaces the other, the record, the plot)",
+                    out, usableBytes >> 10, diskBytesNeeded() >> 10));
     }
 
     public RunRecord train(Images trainSet, Images testSet, boolean resume) throws IOException {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The training loop on the reference backend, with a tiny NiN on 10×10 toy images resized to 12×12. */
@@ -151,5 +152,15 @@ class TrainerTest {
         var expected = Files.getPosixFilePermissions(Files.createFile(out.resolve("plain")));
         assertThat(Files.getPosixFilePermissions(out.resolve(Trainer.RECORD))).isEqualTo(expected);
         assertThat(Files.getPosixFilePermissions(out.resolve(Trainer.CHECKPOINT))).isEqualTo(expected);
+    }
+
+    @Test
+    void aDiskWithoutRoomForTwoCheckpointsIsRefusedBeforeTheFirstEpoch(@TempDir Path out) {
+        Trainer t = trainer(CONFIG, out);
+        long need = t.diskBytesNeeded();
+        assertThat(need).isEqualTo(2 * 4 * dev.nin.model.ParameterCount.of(TinyNin.spec(4)) + (1 << 20));
+        assertThatCode(() -> t.requireSpace(need)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> t.requireSpace(need - 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--out " + out).hasMessageContaining("free");
     }
 }
