@@ -81,8 +81,7 @@ final class BenchCommand implements Command {
 
     /** Refuses a batch that cannot fit, then locks the output folder (which also proves it writable): before measuring. */
     private static RunLock lock(Path dir, dev.nin.model.NetworkSpec spec, int resize, int batch, Backend backend) throws IOException {
-        MemoryBudget.require(spec, resize, batch, backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes(),
-                "this machine has available");
+        MemoryBudget.require(spec, resize, batch, backend);
         return RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out");
     }
 

@@ -70,8 +70,7 @@ final class StudyCommand implements Command {
         int resize = probed != null ? probed.config().resize() : config.resize();
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
-            MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(),
-                    backend.name().equals("gpu") ? 0 : MemoryBudget.machineAvailableBytes(), "this machine has available");
+            MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), backend);
             try (RunLock lock = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
                 StudyRecord study = probed != null ? RunRecords.read(file, StudyRecord.class) : null;
                 FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());

@@ -1,12 +1,12 @@
 package dev.nin.train;
 
+import dev.nin.engine.Backend;
 import dev.nin.model.LayerSpec;
 import dev.nin.model.MemoryCost;
 import dev.nin.model.NetworkSpec;
 import dev.nin.model.Shape;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -54,19 +54,49 @@ public final class MemoryBudget {
     }
 
     /**
+     * {@link #require} against what {@code backend} can use: the machine's available memory for the CPU backend
+     * (ND4J's arrays live outside the Java heap), the Java heap for the reference backend, nothing checked but
+     * the array size for the GPU (its memory is the device's, which the backend reports only once it allocates).
+     */
+    public static void require(NetworkSpec spec, int resize, int batchSize, Backend backend) {
+        long machine = machineAvailableBytes();
+        switch (backend.name()) {
+            case "gpu" -> require(spec, resize, batchSize, 0, "");
+            case "reference" -> {
+                long heap = heapAvailableBytes();
+                if (machine > 0 && machine < heap) require(spec, resize, batchSize, machine, "this machine has available");
+                else require(spec, resize, batchSize, heap, "the Java heap can still take (NIN_JAVA_OPTS=-Xmx... gives it more)");
+            }
+            default -> require(spec, resize, batchSize, machine, "this machine has available");
+        }
+    }
+
+    /**
      * The memory this machine can give now: Linux's MemAvailable (free memory plus what the page cache can give
-     * back), else the physical memory, each as the JVM sees it (container limits included).
+     * back), less where a cgroup (a container) allows less; 0 (unknown) elsewhere. Read from /proc and /sys rather
+     * than through java.management, which the GPU machine's minimal Java runtime does not have.
      */
     public static long machineAvailableBytes() {
-        long total = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+        long available = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo")))
-                if (line.startsWith("MemAvailable:"))
-                    return Math.min(total, Long.parseLong(line.replaceAll("\\D", "")) * 1024);
+                if (line.startsWith("MemAvailable:")) available = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            Path max = Path.of("/sys/fs/cgroup/memory.max"), current = Path.of("/sys/fs/cgroup/memory.current");
+            if (available > 0 && Files.isReadable(max) && Files.isReadable(current)) {
+                String limit = Files.readString(max).strip();
+                if (!limit.equals("max"))
+                    available = Math.min(available, Long.parseLong(limit) - Long.parseLong(Files.readString(current).strip()));
+            }
         } catch (IOException | NumberFormatException notLinux) {
-            // the physical memory is the bound then
+            return 0;
         }
-        return total;
+        return Math.max(available, 0);
+    }
+
+    /** For a backend that keeps its arrays on the Java heap (the reference backend): what the heap may still grow to. */
+    public static long heapAvailableBytes() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
     static String gib(long bytes) {
