@@ -59,7 +59,7 @@ final class BenchCommand implements Command {
         Backends.Selection selection = Backends.select(f.string("--device", "auto"));
         BenchRecord record;
         try (Backend backend = selection.backend();
-             RunLock lock = lock(dir, spec, resize, batch, backend)) {
+             RunLock _ = lock(dir, spec, resize, batch, backend)) {
             out.println(selection.reason());
             out.printf(Locale.ROOT, "benchmarking NiN on %s: resize %d, batch %d, %d warm-up + %d timed steps%n",
                     backend.device(), resize, batch, warmup, steps);

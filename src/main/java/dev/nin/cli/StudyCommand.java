@@ -71,7 +71,7 @@ final class StudyCommand implements Command {
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
             MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), backend);
-            try (RunLock lock = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
+            try (RunLock _ = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
                 StudyRecord study = probed != null ? RunRecords.read(file, StudyRecord.class) : null;
                 FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
                 out.println(selection.reason());

@@ -97,7 +97,7 @@ final class TrainCommand implements Command {
             Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s-r%d-e%d-lr%s-s%d",
                     backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
             MemoryBudget.require(spec, config.resize(), config.batchSize(), backend);
-            try (RunLock lock = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {
+            try (RunLock _ = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {
                 return train(f, args, config, spec, selection, backend, dir, out);
             }
         }

@@ -210,7 +210,7 @@ class UserErrorsTest {
     @Test
     void aSecondRunWithTheSameOutIsRefusedNamingTheProcessThatHoldsIt() throws IOException {
         Path run = tmp.resolve("run");
-        try (RunLock first = RunLock.acquire(run, run.resolve(Trainer.LOCK), "--out")) {
+        try (RunLock _ = RunLock.acquire(run, run.resolve(Trainer.LOCK), "--out")) {
             assertThat(nin(train())).isEqualTo(Failures.ENVIRONMENT);
         }
         assertOneLine("train");

@@ -25,7 +25,7 @@ class RunLockTest {
     @Test
     void aSecondLockOnTheSameOutputIsRefusedNamingTheHolder() throws IOException {
         Path lockFile = dir.resolve(Trainer.LOCK);
-        try (RunLock first = RunLock.acquire(dir, lockFile, "--out")) {
+        try (RunLock _ = RunLock.acquire(dir, lockFile, "--out")) {
             assertThat(Files.readString(lockFile).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
             assertThatThrownBy(() -> RunLock.acquire(dir, lockFile, "--out"))
                     .isInstanceOf(RunLock.HeldException.class)
@@ -54,7 +54,7 @@ class RunLockTest {
             assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(lockFile).exists();
-        try (RunLock mine = RunLock.acquire(dir, lockFile, "--out")) {
+        try (RunLock _ = RunLock.acquire(dir, lockFile, "--out")) {
             assertThat(Files.readString(lockFile).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
         }
     }

@@ -57,7 +57,7 @@ public final class AtomicFile {
     /** A new empty file NAME.<random>.tmp in dir, with the mode any new file gets (0666 less the umask). */
     private static Path createTemporary(Path dir, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve(name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            Path tmp = dir.resolve(temporaryName(name, ThreadLocalRandom.current().nextLong()));
             try {
                 return Files.createFile(tmp);
             } catch (FileAlreadyExistsException taken) {
@@ -74,15 +74,24 @@ public final class AtomicFile {
     public static int removeLeftovers(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) return 0;
+        String name = file.getFileName().toString();
         int removed = 0;
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, glob(file.getFileName().toString()) + ".*.tmp")) {
-            for (Path p : stale) if (Files.isRegularFile(p) && Files.deleteIfExists(p)) removed++;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path p : all) if (isLeftoverOf(name, p.getFileName().toString()) && Files.isRegularFile(p) && Files.deleteIfExists(p)) removed++;
         }
         return removed;
     }
 
-    private static String glob(String name) {
-        return name.replaceAll("([*?\\[\\]{}\\\\])", "\\\\$1");
+    /** NAME.&lt;random in base 36&gt;.tmp: the name of a temporary file of {@link #write}. */
+    static String temporaryName(String name, long random) {
+        return name + "." + Long.toUnsignedString(random, 36) + ".tmp";
+    }
+
+    /** Whether {@code candidate} is NAME.&lt;random&gt;.tmp as {@link #write} names its temporary files (the random part base 36). */
+    static boolean isLeftoverOf(String name, String candidate) {
+        if (!candidate.startsWith(name + ".") || !candidate.endsWith(".tmp")) return false;
+        String random = candidate.substring(name.length() + 1, candidate.length() - ".tmp".length());
+        return !random.isEmpty() && random.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z');
     }
 
     /** Writing {@code file} failed; the message names it and the system's reason (e.g. "No space left on device"). */
