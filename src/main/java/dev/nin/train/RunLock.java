@@ -84,6 +84,8 @@ public final class RunLock implements AutoCloseable {
             return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
             throw new IllegalArgumentException(flag + " " + output + ": " + e.getFile() + " is a file, not a folder");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new AtomicFile.WriteException(output, "permission denied (" + flag + ")", e);
         } catch (IOException e) {
             throw new AtomicFile.WriteException(lockFile, e);
         }

@@ -10,10 +10,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** One run per output: a second is refused naming the first's process; a dead holder blocks no one. */
 @Tag("training")
@@ -67,6 +70,40 @@ class RunLockTest {
             System.out.flush();
             Thread.sleep(120_000);
             lock.close();
+        }
+    }
+
+    /**
+     * A folder the user may not write is refused when the lock is taken, before any work. Root may write anywhere,
+     * so as root (as CI runs) the check runs in a child process as the user nobody.
+     */
+    @Test
+    void anOutputTheUserMayNotWriteIsRefusedNamingIt() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path out = readOnly.resolve("run");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), Taker.class.getName(), out.toString()));
+        if (System.getProperty("user.name").equals("root")) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")), "runuser, to drop root");
+            command.addAll(0, List.of("runuser", "-u", "nobody", "--"));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assumeTrue(!said.contains("ClassNotFoundException") && !said.contains("Could not find or load"), "the classes readable by nobody: " + said);
+        assertThat(said).isEqualTo("refused: cannot write " + out + ": permission denied (--out)");
+    }
+
+    /** Tries to take the lock of the folder args[0] and says what happened. */
+    public static final class Taker {
+        public static void main(String[] args) throws Exception {
+            try (RunLock _ = RunLock.acquire(Path.of(args[0]), Path.of(args[0]).resolve(Trainer.LOCK), "--out")) {
+                System.out.println("locked");
+            } catch (dev.nin.train.record.AtomicFile.WriteException e) {
+                System.out.println("refused: " + e.getMessage());
+            }
         }
     }
 }

@@ -102,7 +102,7 @@ public final class AtomicFile {
             this(file, reason(cause), cause);
         }
 
-        WriteException(Path file, String reason, IOException cause) {
+        public WriteException(Path file, String reason, IOException cause) {
             super("cannot write " + file + ": " + reason, cause);
             this.file = file;
         }
