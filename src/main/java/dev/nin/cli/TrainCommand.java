@@ -69,7 +69,8 @@ final class TrainCommand implements Command {
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
                   --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>);
-                               one run at a time: DIR/nin.lock names the process that uses it
+                               one run at a time: DIR/nin.lock names the process that uses it; a DIR that
+                               holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
                 """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit());
     }

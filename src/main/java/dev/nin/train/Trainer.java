@@ -70,7 +70,8 @@ public final class Trainer {
 
     /**
      * Everything that can refuse the run before any work: removes the temporary files a killed write left in the
-     * folder (only one run uses a folder: hold its {@link RunLock}) and, when resuming, reads the checkpoint and
+     * folder (only one run uses a folder: hold its {@link RunLock}), refuses a disk too full for the checkpoints, and
+     * refuses a fresh run in a folder that holds another run's checkpoint; when resuming, reads the checkpoint and
      * checks that it fits this configuration. Returns the checkpoint, or null when not resuming.
      */
     public Checkpoint prepare(boolean resume) throws IOException {
@@ -78,9 +79,15 @@ public final class Trainer {
         for (String name : new String[]{CHECKPOINT, RECORD, PLOT}) stale += AtomicFile.removeLeftovers(out.resolve(name));
         if (stale > 0) log.printf("removed %d unfinished temporary file(s) in %s left by a run that was stopped while writing%n", stale, out);
         requireSpace(Files.isDirectory(out) ? Files.getFileStore(out).getUsableSpace() : Long.MAX_VALUE);
-        if (!resume) return null;
-        // tag::resume-checks[]
         Path file = out.resolve(CHECKPOINT);
+        if (!resume) {
+            // a fresh run would replace the checkpoint after its first epoch: the earlier run's work would be lost
+            if (Files.exists(file))
+                throw new IllegalArgumentException("--out " + out + " already holds a run (" + file + "); --resume continues it, "
+                        + "or delete it or choose another --out to start afresh");
+            return null;
+        }
+        // tag::resume-checks[]
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--resume: there is no checkpoint " + file
                     + "; start the run without --resume (or name its folder with --out)");

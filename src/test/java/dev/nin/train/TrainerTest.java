@@ -163,4 +163,14 @@ class TrainerTest {
         assertThatThrownBy(() -> t.requireSpace(need - 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--out " + out).hasMessageContaining("free");
     }
+
+    @Test
+    void aFreshRunIntoAFolderHoldingAnotherRunsCheckpointIsRefused(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        byte[] before = Files.readAllBytes(out.resolve(Trainer.CHECKPOINT));
+        assertThatThrownBy(() -> trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already holds a run").hasMessageContaining("--resume continues it");
+        assertThat(Files.readAllBytes(out.resolve(Trainer.CHECKPOINT))).as("the earlier run's work is kept").isEqualTo(before);
+    }
 }
