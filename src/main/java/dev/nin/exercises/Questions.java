@@ -2,6 +2,7 @@ package dev.nin.exercises;
 
 import dev.nin.exercises.Question.Mistake;
 import dev.nin.model.AlexNet;
+import dev.nin.model.BackwardMemory;
 import dev.nin.model.ComputeCost;
 import dev.nin.model.LayerSpec;
 import dev.nin.model.MemoryCost;
@@ -84,13 +85,23 @@ public final class Questions {
                 "see " + MEMORY + ": prediction keeps the weights and, at the peak, one layer's input and output",
                 new Mistake(() -> MemoryCost.prediction(nin, IMAGE).activations(), "that is the activations alone: the parameters are in memory too"),
                 new Mistake(() -> MemoryCost.prediction(nin, IMAGE).parameters(), "that is the parameters alone: add the largest input and output alive at once")));
+        qs.add(Question.number("memory.saved.torch.b128", "3",
+                "How much does PyTorch's autograd save for the backward pass of one training step at batch 128 and resize 224 "
+                        + "(d2l's nn.Sequential on the CPU, with nn.CrossEntropyLoss; each array once; parameters not counted)?",
+                Form.BYTES, "", () -> BackwardMemory.bytes(BackwardMemory.pytorch(nin, batch)), Tolerance.relative(0.02),
+                "see the exercises chapter, Exercise 3: list what each operation's backward reads; a convolution reads its input, "
+                        + "a ReLU its output (the same array), max pooling also keeps where each maximum was, dropout its noise",
+                new Mistake(() -> MemoryCost.training(nin, batch, Optimizer.SGD).activations(),
+                        "that counts every layer's output, a convolution's and its ReLU's apart: autograd keeps the ReLU's output only, and the next convolution reads that same array"),
+                new Mistake(() -> BackwardMemory.bytes(BackwardMemory.pytorch(nin, batch)) - poolIndices(nin, batch),
+                        "close: max pooling also keeps the index of each window's maximum, as 8-byte integers")));
         qs.add(Question.number("memory.train.b128", "3",
-                "How much memory does one training step at batch 128 and resize 224 need with plain SGD, counting in float32 the parameters, "
-                        + "their gradients and the input plus every layer's output kept for the backward pass (the book's model)?",
-                Form.BYTES, "", () -> MemoryCost.training(nin, batch, Optimizer.SGD).total(), Tolerance.relative(0.02),
-                "see " + MEMORY + ": training keeps every layer's output for the batch, so it grows with the batch size",
-                new Mistake(() -> MemoryCost.training(nin, IMAGE, Optimizer.SGD).total(), "that is for one image: the question is about a batch of 128"),
-                new Mistake(() -> MemoryCost.training(nin, batch, Optimizer.SGD).activations(), "that is the activations alone: the parameters and their gradients are in memory too")));
+                "And the whole training step with plain SGD: the float32 parameters, their gradients and what autograd saves (the answer above)?",
+                Form.BYTES, "", () -> BackwardMemory.bytes(BackwardMemory.pytorch(nin, batch)) + 2 * ParameterCount.of(nin) * MemoryCost.BYTES_PER_FLOAT,
+                Tolerance.relative(0.02),
+                "see " + MEMORY + " and the exercises chapter, Exercise 3: add one float per parameter and one per gradient to the saved arrays",
+                new Mistake(() -> MemoryCost.training(nin, batch, Optimizer.SGD).total(),
+                        "that is the book's first model, every layer's output: autograd keeps less (Exercise 3)")));
         qs.add(Question.number("ex2.params.saved", "2", "How many parameters does removing one 1×1 convolution from every NiN block save?",
                 Form.COUNT, "parameters", () -> ParameterCount.of(nin) - ParameterCount.of(fewer), Tolerance.toTheDigitsWritten(),
                 "see the exercises chapter, Exercise 2: a removed 1×1 convolution from C to C channels held C·C + C parameters; count one per block"));
@@ -98,10 +109,12 @@ public final class Questions {
                 Form.COUNT, "MACs", () -> ComputeCost.total(nin, IMAGE) - ComputeCost.total(fewer, IMAGE), Tolerance.toTheDigitsWritten(),
                 "see the exercises chapter, Exercise 2: a 1×1 convolution costs C·C MACs at every pixel of its block's output"));
         qs.add(Question.number("ex2.memory.saved", "2",
-                "How much of the training memory at batch 128 and resize 224 (the book's model above) does that removal save?",
-                Form.BYTES, "", () -> MemoryCost.training(nin, batch, Optimizer.SGD).total() - MemoryCost.training(fewer, batch, Optimizer.SGD).total(),
-                Tolerance.relative(0.02),
-                "see the exercises chapter, Exercise 2: a removed layer no longer keeps its output, nor its ReLU's, for the backward pass; add its parameters and gradients"));
+                "How much less memory does that training step (the answer to memory.train.b128) take without one 1×1 convolution per block?",
+                Form.BYTES, "", () -> trainingStep(nin, batch) - trainingStep(fewer, batch), Tolerance.relative(0.02),
+                "see the exercises chapter, Exercise 2: a removed 1×1 convolution and its ReLU leave one saved array per block (the ReLU's output), "
+                        + "plus the convolution's parameters and gradients",
+                new Mistake(() -> MemoryCost.training(nin, batch, Optimizer.SGD).total() - MemoryCost.training(fewer, batch, Optimizer.SGD).total(),
+                        "that counts the convolution's output and its ReLU's apart: autograd saves one of the two")));
         qs.add(shape("shape.block2.r224", "What is the output shape of the second NiN block for one 1×1×224×224 image?", nin, IMAGE, 3));
         NetworkSpec small = Nin.spec(96);
         qs.add(shape("shape.pool3.r96", "What is the output shape of the third max pooling for one 1×1×96×96 image?", small, Shape.of(1, 1, 96, 96), 6));
@@ -132,6 +145,15 @@ public final class Questions {
                 Form.NUMBER, "", () -> quickTestAccuracy(root), Tolerance.absolute(0.05),
                 "see the training chapter, A real run on the CPU: run it to the end; the last line says `test acc`"));
         return qs;
+    }
+
+    /** Parameters, gradients and what autograd saves: one training step with plain SGD. */
+    private static long trainingStep(NetworkSpec net, Shape batch) {
+        return BackwardMemory.bytes(BackwardMemory.pytorch(net, batch)) + 2 * ParameterCount.of(net) * MemoryCost.BYTES_PER_FLOAT;
+    }
+
+    private static long poolIndices(NetworkSpec net, Shape batch) {
+        return BackwardMemory.pytorch(net, batch).stream().filter(a -> a.what().startsWith("the index")).mapToLong(BackwardMemory.Array::bytes).sum();
     }
 
     private static Question shape(String key, String text, NetworkSpec net, Shape input, int stage) {
