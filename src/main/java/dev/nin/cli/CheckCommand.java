@@ -5,6 +5,11 @@ import dev.nin.exercises.AnswersFile;
 import dev.nin.exercises.Questions;
 import dev.nin.exercises.Template;
 
+import dev.nin.exercises.code.ChapterClaims;
+import dev.nin.exercises.code.CodeCheck;
+import dev.nin.exercises.code.LearnerCode;
+
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,14 +28,15 @@ final class CheckCommand implements Command {
 
     @Override
     public String summary() {
-        return "check your answers to the exercises (--template prints the file to fill in)";
+        return "check your answers to the exercises (--template prints the file to fill in; --code checks your classes)";
     }
 
     static String usage() {
         return """
                 usage: ./nin check --template        print the answers file (the repository ships it as exercises/answers-template.txt)
                        ./nin check FILE              check the answers in FILE: right, or wrong with a hint
-                  exit status: 0 every answer given is right, 1 some are wrong, unreadable or missing, 2 FILE cannot be read
+                       ./nin check --code [DIR]      compile your classes in DIR (default exercises/code) and run the chapter's claims on them
+                  exit status: 0 every answer given (class written) is right, 1 some are wrong, unreadable or missing, 2 FILE (DIR) cannot be read
                 """;
     }
 
@@ -44,6 +50,10 @@ final class CheckCommand implements Command {
             out.print(Template.text(Questions.all(root())));
             return 0;
         }
+        if (!args.isEmpty() && args.getFirst().equals("--code")) {
+            if (args.size() > 2) throw new IllegalArgumentException("--code takes at most one folder, got " + String.join(" ", args.subList(1, args.size())));
+            return code(args.size() == 2 ? Path.of(args.get(1)) : root().resolve("exercises/code"), out);
+        }
         if (args.size() != 1 || args.getFirst().startsWith("--"))
             throw new IllegalArgumentException("expected --template or one answers file, got " + (args.isEmpty() ? "nothing" : String.join(" ", args)) + " (./nin check --help)");
         Path file = Path.of(args.getFirst());
@@ -55,6 +65,23 @@ final class CheckCommand implements Command {
             return 2;
         }
         AnswerCheck.Report report = AnswerCheck.check(file.toString(), answers, Questions.all(root()));
+        out.print(report.text());
+        return report.exitStatus();
+    }
+
+    /** Compiles the learner's classes in {@code dir} and runs the chapter's claims against them. */
+    static int code(Path dir, PrintStream out) {
+        LearnerCode.Compiled compiled;
+        try {
+            compiled = LearnerCode.compile(dir);
+        } catch (LearnerCode.UnusableException e) {
+            System.err.println("nin check: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("nin check: " + dir + " cannot be read: " + e.getMessage());
+            return 2;
+        }
+        CodeCheck.Report report = CodeCheck.run(compiled, ChapterClaims.all());
         out.print(report.text());
         return report.exitStatus();
     }

@@ -68,6 +68,16 @@ class CheckCommandTest {
     }
 
     @Test
+    void codeExercisesAreCheckedWithExitZeroOneOrTwo() throws Exception {
+        assertThat(nin("check", "--code", "src/test/resources/exercises/solutions")).isZero();
+        assertThat(nin("check", "--code", "src/test/resources/exercises/wrong/no-relus")).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("MyNinBlock (exercise 2: a NiN block with one 1×1 convolution): passed")
+                .contains("FAILED  every convolution is followed by a ReLU");
+        assertThat(nin("check", "--code", dir.resolve("nowhere").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("nin check: ").contains("no such folder").doesNotContain("\tat ");
+    }
+
+    @Test
     void wrongArgumentsAreOneLine() throws Exception {
         assertThat(nin("check")).isEqualTo(2);
         assertThat(nin("check", "--templat")).isEqualTo(2);
