@@ -71,6 +71,29 @@ class LearnerNumberProperties {
     }
     // end::forms[]
 
+    /** Text near the numbers' grammar: digits, separators, exponents, prefixes, units and noise. */
+    static Gen<String> nearlyNumbers() {
+        String alphabet = "0123456789,.eE+-_ kKMGiBbytesFLOPx×[]()#=\u2212";
+        return org.quicktheories.generators.SourceDSL.lists().of(integers().between(0, alphabet.length() - 1)).ofSizeBetween(0, 14)
+                .map(indices -> indices.stream().map(i -> String.valueOf(alphabet.charAt(i))).collect(java.util.stream.Collectors.joining()));
+    }
+
+    @Test
+    void anyTextIsReadInEveryFormOrRefusedWithAMessageNeverAnotherException() {
+        forAll(nearlyNumbers()).tries(2000).check(text -> {
+            for (Form form : Form.values()) {
+                try {
+                    form.read(text, "FLOPs");
+                } catch (LearnerNumber.NotANumber refused) {
+                    assertThat(refused.getMessage()).isNotBlank();
+                }
+            }
+            // and a whole answers file of such lines is judged without an exception
+            AnswerCheck.check("a.txt", AnswersFile.parse("params.total = " + text + "\nshape.block2.r224 = " + text + "\n" + text),
+                    Questions.all(java.nio.file.Path.of(".")));
+        });
+    }
+
     @Test
     void theFormsOfTheIssueReadAsTheirValues() throws Exception {
         assertThat(LearnerNumber.count("1,992,166", "parameters").value()).isEqualTo(1_992_166);
