@@ -17,7 +17,9 @@ public final class Main {
             "params", new ParamsCommand(),
             "train", new TrainCommand(),
             "bench", new BenchCommand(),
-            "study", new StudyCommand()));
+            "study", new StudyCommand(),
+            "export", new ExportCommand(),
+            "evaluate", new EvaluateCommand()));
 
     private Main() {
     }
