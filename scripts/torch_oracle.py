@@ -5,7 +5,8 @@ reference), or its loss over SGD steps. Standalone: torch 1.13 and safetensors_l
   torch_oracle.py init OUT [--seed S]                     d2l's NiN with the chapter's Xavier init, saved
   torch_oracle.py logits WEIGHTS INPUTS OUT               load_state_dict(strict), eval mode, logits of "input"
   torch_oracle.py grads CASE OUT                          logits, mean loss, every gradient of one step
-  torch_oracle.py sgd CASE OUT --lr LR                    the loss of each step of plain SGD over CASE's batches
+  torch_oracle.py sgd CASE OUT --lr LR                    the loss of each step of plain SGD over CASE's batches,
+                                                          and its spread under a one-ulp change of the start
   torch_oracle.py train-eval DATA OUT --resize R ...      a short training run, then test accuracy (for ./nin evaluate)
 
 CASE holds the parameters by name, "input" (N,1,R,R) or (steps,N,1,R,R), "labels" as floats, and optionally
@@ -77,22 +78,27 @@ def grads(a):
 
 
 def sgd(a):
-    case, out = load_file(a.case), {}
-    steps = case["input"].shape[0]
-    losses = {}
-    for name, dt in (("f32", torch.float32), ("f64", torch.float64)):
-        net = loaded(case, dt)
+    """The loss curve in float32, and its spread: how far the curve moves when the start moves by one unit in the
+    last place of every weight (a rounding-sized change; three such moves), as a running maximum over the steps."""
+    case = load_file(a.case)
+    curves = []
+    for perturbation in range(4):  # 0: the start as given
+        net = loaded(case, torch.float32)
+        if perturbation:
+            g = torch.Generator().manual_seed(perturbation)
+            with torch.no_grad():
+                for p in net.parameters():
+                    p.mul_(1 + 2.0 ** -23 * (torch.randint(0, 2, p.shape, generator=g) * 2 - 1))
         opt = torch.optim.SGD(net.parameters(), lr=a.lr)
         curve = []
-        for s in range(steps):
-            mask = case["mask"][s].to(dt) if "mask" in case else None
-            _, loss = step(net, case["input"][s].to(dt), case["labels"][s].long(), mask)
+        for s in range(case["input"].shape[0]):
+            mask = case["mask"][s] if "mask" in case else None
+            _, loss = step(net, case["input"][s], case["labels"][s].long(), mask)
             opt.step()
             curve.append(loss.item())
-        losses[name] = torch.tensor(curve, dtype=torch.float64)
-    out["f32.loss"] = losses["f32"].float()
-    out["err32.loss"] = (losses["f32"] - losses["f64"]).float()
-    save_file(out, a.out)
+        curves.append(torch.tensor(curve, dtype=torch.float64))
+    gap = torch.stack([(c - curves[0]).abs() for c in curves[1:]]).max(0).values
+    save_file({"f32.loss": curves[0].float(), "spread.loss": torch.cummax(gap, 0).values.float()}, a.out)
 
 
 def init(a):
@@ -105,9 +111,12 @@ def init(a):
 
 
 def logits(a):
-    net = loaded(load_file(a.weights), torch.float32).eval()
-    with torch.no_grad():
-        save_file({"logits": net(load_file(a.inputs)["input"])}, a.out)
+    weights, x, z = load_file(a.weights), load_file(a.inputs)["input"], {}
+    for name, dt in (("f32", torch.float32), ("f64", torch.float64)):
+        net = loaded(weights, dt).eval()
+        with torch.no_grad():
+            z[name] = net(x.to(dt))
+    save_file({"f32.logits": z["f32"], "err32.logits": (z["f32"].double() - z["f64"]).float()}, a.out)
 
 
 def idx(path):
