@@ -29,12 +29,14 @@ def nin_block(i, o, k, s, p):
     return nn.Sequential(nn.Conv2d(i, o, k, s, p), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU())
 
 
+# tag::mask[]
 class Mask(nn.Module):
     """Dropout with a given mask: the Java engine's, so both sides drop the same elements."""
     mask = None
 
     def forward(self, x):
         return x if self.mask is None else x * self.mask
+# end::mask[]
 
 
 def nin():  # d2l's NiN, with dropout (index 6) replaceable by a given mask

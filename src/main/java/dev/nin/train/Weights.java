@@ -20,6 +20,7 @@ public final class Weights {
     private Weights() {
     }
 
+    // tag::names[]
     /** The name PyTorch gives layer {@code layer} of stage {@code stage} in a Sequential of Sequentials; its parameters add ".weight", ".bias". */
     static String layerName(int stage, int layer) {
         return stage + "." + layer;
@@ -39,6 +40,7 @@ public final class Weights {
         }
         return shapes;
     }
+    // end::names[]
 
     /** Copies the network's parameters from the backend, by name. */
     public static Map<String, float[]> of(Network network) {

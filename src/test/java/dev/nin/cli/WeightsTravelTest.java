@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Weights travel to and from PyTorch: its init comes in, ./nin export goes out, and load_state_dict takes it. */
-@Tag("training")
+@Tag("weights")
+@Tag("torch-oracle")
 class WeightsTravelTest {
     @TempDir
     Path dir;

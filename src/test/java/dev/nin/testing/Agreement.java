@@ -13,6 +13,7 @@ package dev.nin.testing;
  * the tensor's largest element (for tensors PyTorch computes almost exactly, e.g. a bias gradient of a few terms).
  */
 public record Agreement(String what, double oursFromExact, double torchFromExact, double scale, double maxDifference) {
+    // tag::tolerance[]
     /** Our rounding may be this many times PyTorch's: a different order of the same sums, not a different method. */
     public static final double FACTOR = 8;
     /** Units in the last place of the largest element, for results PyTorch gets almost exact. */
@@ -46,6 +47,12 @@ public record Agreement(String what, double oursFromExact, double torchFromExact
     public boolean holds() {
         return oursFromExact <= tolerance();
     }
+    // end::tolerance[]
+
+    /** How much of the tolerance our distance from exact uses (above 1: it does not hold). */
+    public double share() {
+        return oursFromExact / tolerance();
+    }
 
     /** Our distance from exact as a multiple of PyTorch's (how much rounder our rounding is). */
     public double ratio() {
@@ -54,7 +61,7 @@ public record Agreement(String what, double oursFromExact, double torchFromExact
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%s: ours %.3g from float64, PyTorch float32 %.3g (ratio %.2f), allowed %.3g; max |ours - PyTorch| %.3g of max |value| %.3g",
-                what, oursFromExact, torchFromExact, ratio(), tolerance(), maxDifference, scale);
+        return String.format(java.util.Locale.ROOT, "%s: ours %.3g from float64, PyTorch float32 %.3g (ratio %.2f), allowed %.3g (%.0f%% used); max |ours - PyTorch| %.3g of max |value| %.3g",
+                what, oursFromExact, torchFromExact, ratio(), tolerance(), 100 * share(), maxDifference, scale);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 public record CurveAgreement(int steps, double maxDifference, double maxSpread, int worstStep, double worstExcess, int parts) {
     /** Where the curves part, for the record: the first step more than this apart (0: they never do). */
     public static final double PARTED = 1e-4;
+    // tag::tolerance[]
     public static final double FACTOR = 8;
     public static final double ULPS = 4;
 
@@ -40,6 +41,7 @@ public record CurveAgreement(int steps, double maxDifference, double maxSpread, 
     static double allowed(float loss, float spread) {
         return FACTOR * spread + ULPS * Math.ulp(loss);
     }
+    // end::tolerance[]
 
     public boolean holds() {
         return worstExcess <= 1;

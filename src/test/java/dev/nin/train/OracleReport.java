@@ -28,13 +28,13 @@ final class OracleReport {
         if (why != null) write("NOTE: Not measured in this build: " + why + ".\n");
     }
 
-    /** One case: its logits and loss, and of its gradients the one farthest from float64 relative to PyTorch. */
+    /** One case: its logits and loss, and of its gradients the one that uses the most of its tolerance. */
     static synchronized void add(String machine, String title, List<Agreement> checks) {
         device = machine;
         List<Agreement> grads = checks.stream().filter(a -> a.what().startsWith("grad.")).toList();
         for (Agreement a : checks) if (!a.what().startsWith("grad.")) rows.add(row(title, a.what(), a));
-        grads.stream().max(Comparator.comparingDouble(Agreement::ratio))
-                .ifPresent(worst -> rows.add(row(title, grads.size() + " gradients; farthest: " + worst.what().substring(5), worst)));
+        grads.stream().max(Comparator.comparingDouble(Agreement::share))
+                .ifPresent(worst -> rows.add(row(title, grads.size() + " gradients; closest to its tolerance: " + worst.what().substring(5), worst)));
     }
 
     /** A loss curve's comparison. */
@@ -45,8 +45,8 @@ final class OracleReport {
     }
 
     private static String row(String title, String what, Agreement a) {
-        return String.format(Locale.ROOT, "| %s | %s | %.2g | %.2g | %.2g | %.2g | %.2f%n",
-                title, what, a.scale(), a.maxDifference(), a.oursFromExact(), a.torchFromExact(), a.ratio());
+        return String.format(Locale.ROOT, "| %s | %s | %.2g | %.2g | %.2g | %.2g | %.2f | %.0f%%%n",
+                title, what, a.scale(), a.maxDifference(), a.oursFromExact(), a.torchFromExact(), a.ratio(), 100 * a.share());
     }
 
     static synchronized void write() throws IOException {
@@ -54,14 +54,14 @@ final class OracleReport {
         StringBuilder sb = new StringBuilder();
         sb.append("Measured by `TorchOracleTest` in this build on ").append(device).append(".\n\n");
         if (!rows.isEmpty()) {
-            sb.append("[cols=\"3,3,1,1,1,1,1\",options=\"header\"]\n|===\n");
-            sb.append("| case | compared | max \\|value\\| | max \\|ours − PyTorch\\| | ours from float64 | PyTorch float32 from float64 | ratio\n");
+            sb.append("[cols=\"3,3,1,1,1,1,1,1\",options=\"header\"]\n|===\n");
+            sb.append("| case | compared | max \\|value\\| | max \\|ours − PyTorch\\| | ours from float64 | PyTorch float32 from float64 | ratio | share of the tolerance used\n");
             rows.forEach(sb::append);
             sb.append("|===\n");
         }
         if (!curves.isEmpty()) {
             sb.append("\n[cols=\"3,1,1,1,1,1\",options=\"header\"]\n|===\n");
-            sb.append("| run | curves more than " + CurveAgreement.PARTED + " apart from | max \\|ours − PyTorch\\| | PyTorch's spread (one-ulp start) | closest step | share of the tolerance used\n");
+            sb.append("| run | curves more than " + String.format(Locale.ROOT, "%.0e", CurveAgreement.PARTED) + " apart from | max \\|ours − PyTorch\\| | PyTorch's spread (one-ulp start) | closest step | share of the tolerance used\n");
             curves.forEach(sb::append);
             sb.append("|===\n");
         }

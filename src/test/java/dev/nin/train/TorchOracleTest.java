@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * same" as {@link Agreement} says, from float32 rounding. The measured distances go to the book's appendix.
  */
 @Tag("training")
+@Tag("torch-oracle")
 class TorchOracleTest {
     static final long SEED = 7;
     @TempDir
