@@ -66,7 +66,7 @@ final class ExportCommand implements Command {
             throw new IllegalArgumentException("--to " + to + ": cannot write (" + e.getMessage() + ")", e);
         }
         long floats = cp.parameters().values().stream().mapToLong(v -> v.length).sum();
-        out.printf("wrote %s: %d tensors, %,d float32 values, from %s after %d epochs (resize %d)%n",
+        out.printf("wrote %s: %d tensors, %,d float32 values, from %s after epoch %d (resize %d)%n",
                 to, cp.parameters().size(), floats, checkpointFile, cp.epoch(), cp.config().resize());
         return 0;
     }
