@@ -3,7 +3,6 @@ package dev.nin.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,10 +54,9 @@ public final class Torch {
     public static String run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python(), SCRIPT.toString()));
         command.addAll(List.of(args));
-        Path log = Files.createTempFile("torch-oracle", ".log");
+        Path out = Files.createTempFile("torch-oracle", ".out"), log = Files.createTempFile("torch-oracle", ".log");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false).redirectError(log.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish in 300 s");
@@ -66,8 +64,9 @@ public final class Torch {
             if (p.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + Files.readString(log));
             }
-            return out;
+            return Files.readString(out);
         } finally {
+            Files.deleteIfExists(out);
             Files.deleteIfExists(log);
         }
     }
