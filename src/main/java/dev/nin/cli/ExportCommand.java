@@ -62,9 +62,7 @@ final class ExportCommand implements Command {
             Weights.writeSafetensors(to, spec, cp.parameters(), metadata);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(checkpointFile + " does not hold NiN's parameters: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--to " + to + ": cannot write (" + e.getMessage() + ")", e);
-        }
+        }  // a write that fails names the file (AtomicFile.WriteException)
         long floats = cp.parameters().values().stream().mapToLong(v -> v.length).sum();
         out.printf("wrote %s: %d tensors, %,d float32 values, from %s after epoch %d (resize %d)%n",
                 to, cp.parameters().size(), floats, checkpointFile, cp.epoch(), cp.config().resize());

@@ -5,16 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nin.model.Shape;
+import dev.nin.train.record.AtomicFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,7 +52,7 @@ public final class Safetensors {
         }
     }
 
-    /** Writes the tensors in the given order, with string metadata, atomically (a temporary file moved over). */
+    /** Writes the tensors in the given order, with string metadata, atomically ({@link AtomicFile}). */
     public static void write(Path file, Map<String, Array> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) header.set("__metadata__", JSON.valueToTree(metadata));
@@ -75,22 +73,14 @@ public final class Safetensors {
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
 
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            while (head.hasRemaining()) out.write(head);
+        AtomicFile.write(file, (out, channel) -> {
+            while (head.hasRemaining()) channel.write(head);
             for (Array a : tensors.values()) {
                 ByteBuffer data = ByteBuffer.allocate(4 * a.values().length).order(ByteOrder.LITTLE_ENDIAN);
                 data.asFloatBuffer().put(a.values());
-                while (data.hasRemaining()) out.write(data);
+                while (data.hasRemaining()) channel.write(data);
             }
-            out.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        });
     }
 
     /** Every tensor of the file, in the header's order. */
