@@ -104,6 +104,29 @@ public interface Backend extends AutoCloseable {
     /** w = w − lr · dw (plain SGD, PyTorch's semantics without momentum or weight decay). */
     void sgdStep(Tensor w, Tensor dw, float lr);
 
+    // tag::momentum[]
+    /**
+     * SGD with momentum and weight decay, PyTorch's {@code torch.optim.SGD} (no dampening, no Nesterov), each element
+     * in float with every product and sum rounded on its own (no fused multiply-add):
+     * <pre>
+     *   d = dw + weightDecay · w        (d = dw when weightDecay is 0, as PyTorch skips the term)
+     *   v = momentum · v + d           (v untouched and d used directly when velocity is null)
+     *   w = w − lr · v
+     * </pre>
+     * The velocity starts at zero, which makes the first step's v exactly d, as PyTorch's clone of the first gradient.
+     * velocity may be null only when momentum is 0.
+     */
+    void sgdMomentumStep(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay);
+    // end::momentum[]
+
+    /** The argument checks every {@link #sgdMomentumStep} makes, naming the operation. */
+    static void requireMomentumArguments(Tensor w, Tensor dw, Tensor velocity, float momentum) {
+        if (dw.size() != w.size()) throw new IllegalArgumentException("sgdMomentumStep: dw has " + dw.size() + " values, w " + w.size());
+        if (velocity == null && momentum != 0) throw new IllegalArgumentException("sgdMomentumStep: momentum " + momentum + " needs a velocity tensor");
+        if (velocity != null && velocity.size() != w.size())
+            throw new IllegalArgumentException("sgdMomentumStep: velocity has " + velocity.size() + " values, w " + w.size());
+    }
+
     /**
      * Bilinear resize of (N, C, h, w) to (N, C, H, W) with half-pixel centres and edge clamping
      * (PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}, no antialiasing).

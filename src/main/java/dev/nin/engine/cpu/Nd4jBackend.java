@@ -410,6 +410,24 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public void sgdMomentumStep(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay) {
+        Backend.requireMomentumArguments(w, dw, velocity, momentum);
+        // one pass in Java over the three buffers, operation for operation as the reference (no BLAS, whose fused
+        // multiply-adds would round differently): a few milliseconds for NiN's two million parameters, against a
+        // training step of a tenth of a second or more
+        FloatBuffer W = buf(w), G = buf(dw), V = velocity == null ? null : buf(velocity);
+        int n = (int) w.size();
+        for (int i = 0; i < n; i++) {
+            float d = weightDecay == 0 ? G.get(i) : G.get(i) + weightDecay * W.get(i);
+            if (V != null) {
+                d = momentum * V.get(i) + d;
+                V.put(i, d);
+            }
+            W.put(i, W.get(i) - lr * d);
+        }
+    }
+
+    @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);
         int oh = dst.shape().dim(2), ow = dst.shape().dim(3);

@@ -680,6 +680,14 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void sgdMomentumStep(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay) {
+        ensureContext();
+        Backend.requireMomentumArguments(w, dw, velocity, momentum);
+        Kernels launch = kernels.start(Kernel.SGD_MOMENTUM).ptr(ptr(w)).ptr(ptr(dw));
+        (velocity == null ? launch.i64(0) : launch.ptr(ptr(velocity))).f32(lr).f32(momentum).f32(weightDecay).i64(w.size()).launchOver(w.size());
+    }
+
+    @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
         ensureContext();
         Shape s = src.shape(), d = dst.shape();

@@ -25,7 +25,7 @@ final class Kernels implements AutoCloseable {
     enum Kernel {
         FILL("fill"), RELU("relu"), RELU_BACKWARD("relu_backward"), BIAS_ACT("bias_act"),
         MAXPOOL_FORWARD("maxpool_forward"), MAXPOOL_BACKWARD("maxpool_backward"), DROPOUT("dropout"), MULTIPLY("multiply"),
-        GAP_FORWARD("gap_forward"), GAP_BACKWARD("gap_backward"), SOFTMAX_XENT("softmax_xent"), SGD("sgd"),
+        GAP_FORWARD("gap_forward"), GAP_BACKWARD("gap_backward"), SOFTMAX_XENT("softmax_xent"), SGD("sgd"), SGD_MOMENTUM("sgd_momentum"),
         RESIZE_BILINEAR("resize_bilinear"), SUMSQ_PARTIAL("sumsq_partial"), SUMSQ_FINAL("sumsq_final");
 
         final String symbol;

@@ -286,6 +286,17 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void sgdMomentumStep(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay) {
+        Backend.requireMomentumArguments(w, dw, velocity, momentum);
+        float[] W = a(w), G = a(dw), V = velocity == null ? null : a(velocity);
+        for (int i = 0; i < n(w); i++) {
+            float d = weightDecay == 0 ? G[i] : G[i] + weightDecay * W[i];
+            if (V != null) d = V[i] = momentum * V[i] + d;
+            W[i] -= lr * d;
+        }
+    }
+
+    @Override
     public void resizeBilinear(Tensor src, Tensor dst) {
         // the formula lives in data.Resize, so that batches resized on the host and here agree bit for bit
         int nc = src.shape().dim(0) * src.shape().dim(1), h = src.shape().dim(2), w = src.shape().dim(3);

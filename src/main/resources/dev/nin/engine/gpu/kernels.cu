@@ -155,6 +155,19 @@ extern "C" __global__ void sgd(float* w, const float* dw, float lr, i64 n) {
     GRID_STRIDE(i, n) w[i] = __fsub_rn(w[i], __fmul_rn(lr, dw[i]));
 }
 
+// ReferenceBackend.sgdMomentumStep: PyTorch's SGD with momentum and weight decay, every product and sum rounded
+// on its own; v is null when momentum is 0 (d is then used directly).
+extern "C" __global__ void sgd_momentum(float* w, const float* dw, float* v, float lr, float momentum, float weight_decay, i64 n) {
+    GRID_STRIDE(i, n) {
+        float d = weight_decay == 0.0f ? dw[i] : __fadd_rn(dw[i], __fmul_rn(weight_decay, w[i]));
+        if (v != nullptr) {
+            d = __fadd_rn(__fmul_rn(momentum, v[i]), d);
+            v[i] = d;
+        }
+        w[i] = __fsub_rn(w[i], __fmul_rn(lr, d));
+    }
+}
+
 // ReferenceBackend.resizeBilinear, operation for operation in double.
 extern "C" __global__ void resize_bilinear(const float* src, float* dst, i64 nc, int h, int w, int oh, int ow) {
     GRID_STRIDE(i, nc * oh * ow) {

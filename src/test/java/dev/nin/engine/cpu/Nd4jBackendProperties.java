@@ -318,6 +318,32 @@ class Nd4jBackendProperties {
         });
     }
 
+    // tag::momentum[]
+    @Test
+    void momentumSgdEqualsTheReferenceExactly() {
+        forAll(smallActivations()).tries(30).shrinks(SHRINKS).check(a -> {
+            Random r = new Random(a.seed());
+            float[] w = random(r, a.shape()), dw = random(r, a.shape()), v = random(r, a.shape());
+            float lr = 0.01f + r.nextFloat(), momentum = r.nextInt(4) == 0 ? 0 : r.nextFloat();
+            float decay = r.nextBoolean() ? 0 : 1e-4f + r.nextFloat() / 100;
+            boolean withVelocity = momentum > 0 || r.nextBoolean();
+            // both sides round the same products and sums in the same order, in float, without fused
+            // multiply-adds (the CPU backend loops in Java, which never contracts a·b + c): the tolerance is 0
+            float[][] got = momentumSteps(cpu, a.shape(), w, dw, withVelocity ? v : null, lr, momentum, decay);
+            float[][] want = momentumSteps(ref, a.shape(), w, dw, withVelocity ? v : null, lr, momentum, decay);
+            assertThat(got[0]).as("w").containsExactly(want[0]);
+            assertThat(got[1]).as("velocity").containsExactly(want[1]);
+        });
+    }
+
+    /** Three momentum steps from (w, v) with the same gradient: w and v after them (v empty when null). */
+    static float[][] momentumSteps(Backend be, Shape s, float[] w, float[] dw, float[] v, float lr, float momentum, float decay) {
+        Tensor wt = upload(be, s, w), g = upload(be, s, dw), vt = v == null ? null : upload(be, s, v);
+        for (int i = 0; i < 3; i++) be.sgdMomentumStep(wt, g, vt, lr, momentum, decay);
+        return new float[][]{download(be, wt), vt == null ? new float[0] : download(be, vt)};
+    }
+    // end::momentum[]
+
     @Test
     void bilinearResizeEqualsTheReference() {
         forAll(smallActivations(), sizes(), sizes()).tries(30).shrinks(SHRINKS).check((a, oh, ow) -> {

@@ -50,6 +50,7 @@ class KernelLogicOnCpuTest {
             static inline void __syncthreads() {}
             static inline float __fsub_rn(float a, float b) { return a - b; }
             static inline float __fmul_rn(float a, float b) { return a * b; }
+            static inline float __fadd_rn(float a, float b) { return a + b; }
             using std::min;
             """;
     // end::shim[]
@@ -255,6 +256,23 @@ class KernelLogicOnCpuTest {
         Tensor wRef = host(Shape.of(1000), w);
         ref.sgdStep(wRef, host(Shape.of(1000), dw), 0.1f);
         assertThat(floats(ws)).containsExactly(data(wRef));
+    }
+
+    @Test
+    void momentumSgdRepeatsTheReferenceArithmetic() {
+        float[][] cases = {{0.1f, 0.9f, 0f}, {0.05f, 0.9f, 5e-4f}, {0.1f, 0f, 1e-2f}};  // lr, momentum, weight decay
+        for (float[] c : cases) {
+            float[] w = randoms(1000), dw = randoms(1000), v = randoms(1000);
+            boolean withVelocity = c[1] > 0;
+            MemorySegment ws = native_(w), vs = withVelocity ? native_(v) : MemorySegment.NULL;
+            Tensor wRef = host(Shape.of(1000), w), vRef = withVelocity ? host(Shape.of(1000), v) : null;
+            for (int step = 0; step < 3; step++) {
+                call("sgd_momentum", ws, native_(dw), vs, c[0], c[1], c[2], 1000L);
+                ref.sgdMomentumStep(wRef, host(Shape.of(1000), dw), vRef, c[0], c[1], c[2]);
+            }
+            assertThat(floats(ws)).as("w, lr %s momentum %s decay %s", c[0], c[1], c[2]).containsExactly(data(wRef));
+            if (withVelocity) assertThat(floats(vs)).as("velocity").containsExactly(data(vRef));
+        }
     }
 
     @Test
