@@ -23,16 +23,18 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * The state of a run after an epoch: its parameters, the epochs done with their metrics, and the
- * configuration. Nothing else is needed to continue exactly: plain SGD keeps no optimizer state, and every
- * random draw is a function of (seed, epoch, step) ({@link Seeds}).
+ * configuration, and the optimizer's velocities when it has momentum ({@link Sgd}). Nothing else is needed to
+ * continue exactly: plain SGD keeps no optimizer state, and every random draw is a function of (seed, epoch, step)
+ * ({@link Seeds}).
  *
  * <p>Binary format, big-endian: the magic {@code NIN-CKPT}, a version, the configuration, the metrics, each
- * parameter (name, shape, floats), then a CRC-32 of everything before it. Written to a temporary file and
+ * parameter (name, length, floats), from version 3 each velocity likewise, then a CRC-32 of everything before it.
+ * Versions 1 and 2 predate momentum: they read as plain SGD at a constant rate. Written to a temporary file and
  * moved over the old one atomically, so a crash mid-write leaves the previous checkpoint intact.
  */
-public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters) {
+public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters, Map<String, float[]> velocities) {
     private static final byte[] MAGIC = "NIN-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 2;  // 2 added the weight initialisation
+    private static final int VERSION = 3;  // 2 added the weight initialisation, 3 momentum, weight decay, schedule, velocities
 
     /** Thrown when a checkpoint file cannot be read; the message names the file and what is wrong. */
     public static final class BrokenException extends IOException {
@@ -46,9 +48,19 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
         return epochs.size();
     }
 
-    /** Copies the network's parameters from the backend. */
+    /** Without optimizer state (plain SGD). */
+    public Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters) {
+        this(config, epochs, parameters, Map.of());
+    }
+
+    /** Copies the network's parameters from the backend (for plain SGD, which keeps no other state). */
     public static Checkpoint of(Network network, TrainingConfig config, List<EpochMetrics> epochs) {
         return new Checkpoint(config, List.copyOf(epochs), Weights.of(network));
+    }
+
+    /** Copies the network's parameters and the optimizer's velocities from the backend. */
+    public static Checkpoint of(Network network, Sgd sgd, TrainingConfig config, List<EpochMetrics> epochs) {
+        return new Checkpoint(config, List.copyOf(epochs), Weights.of(network), sgd.velocities());
     }
 
     /** Loads the parameters into a network built from the same description. */
@@ -58,6 +70,12 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().replace("the weights do not", "the checkpoint does not"), e);
         }
+    }
+
+    /** Loads the parameters into the network and the velocities into its optimizer. */
+    public void restore(Network network, Sgd sgd) {
+        restore(network);
+        sgd.restore(velocities);
     }
 
     /** Writes atomically ({@link AtomicFile}): a crash mid-write leaves the previous checkpoint intact. */
@@ -74,17 +92,16 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             out.writeLong(config.seed());
             out.writeInt(config.limit());
             out.writeUTF(config.init().label());
+            out.writeDouble(config.momentum());
+            out.writeDouble(config.weightDecay());
+            out.writeUTF(config.schedule().label());
             out.writeInt(epochs.size());
             for (EpochMetrics m : epochs) {
                 out.writeInt(m.epoch());
                 for (double d : new double[]{m.loss(), m.trainAcc(), m.testAcc(), m.epochSeconds(), m.examplesPerSecond()}) out.writeDouble(d);
             }
-            out.writeInt(parameters.size());
-            for (var e : parameters.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeInt(e.getValue().length);
-                for (float f : e.getValue()) out.writeFloat(f);
-            }
+            writeArrays(out, parameters);
+            writeArrays(out, velocities);
             out.flush();
             new DataOutputStream(stream).writeLong(crc.getValue());
         });
@@ -99,7 +116,7 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) throw new BrokenException(file, "it does not start with " + new String(MAGIC, java.nio.charset.StandardCharsets.US_ASCII) + " (not a checkpoint)", null);
             int version = in.readInt();
-            if (version != VERSION && version != 1) throw new BrokenException(file, "format version " + version + ", this program reads versions 1 and " + VERSION, null);
+            if (version < 1 || version > VERSION) throw new BrokenException(file, "format version " + version + ", this program reads versions 1 to " + VERSION, null);
             TrainingConfig config = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readInt(), in.readLong(), in.readInt());
             if (version >= 2) {
                 String init = in.readUTF();
@@ -109,28 +126,52 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
                     throw new BrokenException(file, "unknown weight initialisation '" + init + "'", e);
                 }
             }  // version 1 predates the choice: its runs used Xavier
+            if (version >= 3) {
+                double momentum = in.readDouble(), weightDecay = in.readDouble();
+                String schedule = in.readUTF();
+                try {
+                    config = config.withOptimizer(momentum, weightDecay, LearningRateSchedule.parse(schedule));
+                } catch (IllegalArgumentException e) {
+                    throw new BrokenException(file, "impossible optimizer settings (" + e.getMessage() + ")", e);
+                }
+            }  // versions 1 and 2 predate the choice: plain SGD at a constant rate
             int n = in.readInt();
             List<EpochMetrics> epochs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 epochs.add(new EpochMetrics(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
             }
-            int count = in.readInt();
-            Map<String, float[]> parameters = new LinkedHashMap<>();
-            for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                float[] v = new float[in.readInt()];
-                for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
-                parameters.put(name, v);
-            }
+            Map<String, float[]> parameters = readArrays(in);
+            Map<String, float[]> velocities = version >= 3 ? readArrays(in) : Map.of();
             long expected = crc.getValue();
             long stored = new DataInputStream(raw).readLong();
             if (stored != expected) throw new BrokenException(file, "its checksum does not match (the file is corrupted)", null);
             if (raw.read() != -1) throw new BrokenException(file, "it has bytes after its checksum", null);
-            return new Checkpoint(config, epochs, parameters);
+            return new Checkpoint(config, epochs, parameters, velocities);
         } catch (EOFException e) {
             throw new BrokenException(file, "it ends too early (truncated)", e);
         } catch (IllegalArgumentException | OutOfMemoryError | NegativeArraySizeException e) {
             throw new BrokenException(file, "it holds impossible values (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static void writeArrays(DataOutputStream out, Map<String, float[]> arrays) throws IOException {
+        out.writeInt(arrays.size());
+        for (var e : arrays.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().length);
+            for (float f : e.getValue()) out.writeFloat(f);
+        }
+    }
+
+    private static Map<String, float[]> readArrays(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            float[] v = new float[in.readInt()];
+            for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+            arrays.put(name, v);
+        }
+        return arrays;
     }
 }

@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * d2l's {@code train_ch6}: plain SGD on the mean cross-entropy, batches reshuffled every epoch, training loss
+ * d2l's {@code train_ch6}: plain SGD (unless the configuration asks for momentum, weight decay or a schedule:
+ * {@link Sgd}, {@link LearningRateSchedule}) on the mean cross-entropy, batches reshuffled every epoch, training loss
  * and accuracy accumulated during the epoch (dropout on), test accuracy in evaluation mode after it,
  * examples per second over the training steps only. After every epoch it writes a checkpoint and the run
  * record to the output folder; {@code resume} continues from the checkpoint there.
@@ -96,7 +97,8 @@ public final class Trainer {
         Checkpoint cp = Checkpoint.read(file);
         if (!config.canResume(cp.config())) {
             throw new IllegalArgumentException("cannot resume from " + file + ": it was written for "
-                    + cp.config().toMap() + ", this run asks for " + config.toMap() + " (only --epochs may change)");
+                    + cp.config().toMap() + ", this run asks for " + config.toMap()
+                    + (config.schedule() == LearningRateSchedule.CONSTANT ? " (only --epochs may change)" : " (nothing may change: the --schedule is drawn over all --epochs)"));
         }
         if (cp.epoch() > config.epochs()) {
             throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + cp.epoch() + " epochs, more than --epochs "
@@ -108,10 +110,11 @@ public final class Trainer {
 
     /**
      * The disk space a run needs at most: a new checkpoint is written beside the old one before it replaces it,
-     * so two checkpoints (4 bytes per parameter each), plus 1 MiB for the record and the plot.
+     * so two checkpoints (4 bytes per parameter each, twice that with momentum's velocities), plus 1 MiB for the
+     * record and the plot.
      */
     public long diskBytesNeeded() {
-        return 2 * 4 * ParameterCount.of(spec) + (1 << 20);
+        return 2 * 4 * ParameterCount.of(spec) * (config.momentum() > 0 ? 2 : 1) + (1 << 20);
     }
 
     /** Refuses, before the first epoch, a folder whose disk cannot hold what the run will write. */
@@ -129,9 +132,10 @@ public final class Trainer {
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
+        Sgd sgd = new Sgd(net, config.momentum(), config.weightDecay());
         // tag::resume[]
         if (cp != null) {
-            cp.restore(net);
+            cp.restore(net, sgd);
             epochs.addAll(cp.epochs());
             earlier = earlierRecord();
             earlierSeconds = earlier == null ? 0 : earlier.wallSeconds();
@@ -144,14 +148,14 @@ public final class Trainer {
         HealthCheck health = new HealthCheck(net);
         try {
             for (int epoch = epochs.size() + 1; epoch <= config.epochs(); epoch++) {
-                EpochResult r = trainEpoch(net, inputs, train, epoch, trainStats, health);
+                EpochResult r = trainEpoch(net, sgd, inputs, train, epoch, trainStats, health);
                 if (r.failure != null) {
                     log.println(r.failure.message());
                     return finish(epochs, r.failure.outcome(), r.failure.message(), start);
                 }
                 double testAcc = accuracy(net, inputs, testSet, testStats);
                 epochs.add(new EpochMetrics(epoch, r.loss, r.accuracy, testAcc, r.seconds, r.examples / r.seconds));
-                Checkpoint.of(net, config, epochs).write(out.resolve(CHECKPOINT));
+                Checkpoint.of(net, sgd, config, epochs).write(out.resolve(CHECKPOINT));
                 finish(epochs, RunRecord.INTERRUPTED, "running: " + epoch + " of " + config.epochs() + " epochs done", start);
                 listener.epochDone(epochs.getLast());
             }
@@ -175,8 +179,9 @@ public final class Trainer {
     }
 
     // tag::epoch[]
-    private EpochResult trainEpoch(Network net, Inputs inputs, Images train, int epoch, Tensor stats, HealthCheck health) {
+    private EpochResult trainEpoch(Network net, Sgd sgd, Inputs inputs, Images train, int epoch, Tensor stats, HealthCheck health) {
         int steps = Batches.count(train, config.batchSize()), step = 0;
+        long runSteps = (long) steps * config.epochs(), stepsBefore = (long) steps * (epoch - 1);
         long examples = 0, windowStart = 0;
         double windowLossSum = 0;
         float[] sums = new float[2];
@@ -190,7 +195,7 @@ public final class Trainer {
             Tensor logits = checkPoint ? net.forward(x, true, health::observe) : net.forward(x, true);
             backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
             net.backward();
-            net.sgdStep((float) config.lr());
+            sgd.step((float) config.schedule().lr(config.lr(), stepsBefore + step, runSteps));
             examples += b.size();
             step++;
             if (step % CHECK_EVERY == 0 || step == steps) {  // the only place a step waits for the backend

@@ -7,10 +7,14 @@ import java.util.Map;
  * What a training run is asked to do. The chapter's configuration is {@link #chapter()}: inputs resized to
  * 224×224, 10 epochs, learning rate 0.1, batch 128, the whole training set.
  *
- * @param limit how many training examples to use (the first ones); 0 means all
- * @param init  how the convolution weights start ({@link WeightInit#XAVIER} is the chapter's)
+ * @param limit       how many training examples to use (the first ones); 0 means all
+ * @param init        how the convolution weights start ({@link WeightInit#XAVIER} is the chapter's)
+ * @param momentum    SGD's momentum, PyTorch's (0, the chapter's, is plain SGD; below 1)
+ * @param weightDecay PyTorch's weight_decay: wd·w added to each gradient (0, the chapter's, adds nothing)
+ * @param schedule    how lr changes over the run's steps ({@link LearningRateSchedule#CONSTANT} is the chapter's)
  */
-public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init) {
+public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init,
+                             double momentum, double weightDecay, LearningRateSchedule schedule) {
 
     public TrainingConfig {
         require(resize > 0, "--resize must be a positive number of pixels, got " + resize);
@@ -19,6 +23,14 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         require(batchSize > 0, "--batch-size must be at least 1, got " + batchSize);
         require(limit >= 0, "--limit must be 0 (all) or a positive number of examples, got " + limit);
         require(init != null, "--init must be xavier or kaiming");
+        require(momentum >= 0 && momentum < 1, "--momentum must be at least 0 and below 1 (0.9 is usual), got " + momentum);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be 0 or a positive number (5e-4 is usual), got " + weightDecay);
+        require(schedule != null, "--schedule must be constant or warmup-cosine");
+    }
+
+    /** Plain SGD at a constant rate, the chapter's optimizer. */
+    public TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init) {
+        this(resize, epochs, lr, batchSize, seed, limit, init, 0, 0, LearningRateSchedule.CONSTANT);
     }
 
     /** With the chapter's Xavier initialisation. */
@@ -32,11 +44,15 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
     }
 
     public TrainingConfig withEpochs(int epochs) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
     }
 
     public TrainingConfig withInit(WeightInit init) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
+    }
+
+    public TrainingConfig withOptimizer(double momentum, double weightDecay, LearningRateSchedule schedule) {
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
     }
 
     /** The configuration as it is written into run records and checkpoints. */
@@ -49,11 +65,18 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         m.put("seed", seed);
         m.put("limit", limit);
         m.put("init", init.label());
+        m.put("momentum", momentum);
+        m.put("weightDecay", weightDecay);
+        m.put("schedule", schedule.label());
         return m;
     }
 
-    /** Whether a checkpoint written under {@code other} can continue under this one: all but the epoch count agree. */
+    /**
+     * Whether a checkpoint written under {@code other} can continue under this one: all but the epoch count agree,
+     * and the epoch count too when the rate follows a schedule (its curve is drawn over the whole run's steps).
+     */
     public boolean canResume(TrainingConfig other) {
+        if (schedule != LearningRateSchedule.CONSTANT) return equals(other);
         return withEpochs(1).equals(other.withEpochs(1));
     }
 

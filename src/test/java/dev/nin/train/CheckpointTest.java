@@ -44,6 +44,62 @@ class CheckpointTest {
         assertThat(Files.list(dir)).containsExactly(file);  // no temporary file left behind
     }
 
+    @Test
+    void aCheckpointCarriesTheOptimizerAndItsVelocities(@TempDir Path dir) throws IOException {
+        Network trained = network(1);
+        TrainingConfig config = CONFIG.withOptimizer(0.9, 5e-4, LearningRateSchedule.WARMUP_COSINE);
+        Sgd sgd = new Sgd(trained, config.momentum(), config.weightDecay());
+        for (Parameter p : trained.parameters()) trained.backend().fill(p.gradient(), 0.5f);
+        sgd.step(0.1f);
+        Path file = dir.resolve("checkpoint.bin");
+        Checkpoint.of(trained, sgd, config, List.of()).write(file);
+
+        Checkpoint read = Checkpoint.read(file);
+        assertThat(read.config()).isEqualTo(config);
+        Network fresh = network(2);
+        Sgd restored = new Sgd(fresh, config.momentum(), config.weightDecay());
+        read.restore(fresh, restored);
+        assertThat(restored.velocities()).usingRecursiveComparison().isEqualTo(sgd.velocities());
+        assertThat(restored.velocities()).hasSameSizeAs(trained.parameters());
+    }
+
+    /** A version-2 checkpoint (before momentum): the same bytes without the optimizer's fields, read as plain SGD. */
+    @Test
+    void aCheckpointFromBeforeMomentumReadsAsPlainSgd(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("checkpoint.bin");
+        Network trained = network(1);
+        var bytes = new java.io.ByteArrayOutputStream();
+        var crc = new java.util.zip.CRC32();
+        var out = new java.io.DataOutputStream(new java.util.zip.CheckedOutputStream(bytes, crc));
+        out.write("NIN-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeInt(2);
+        out.writeInt(CONFIG.resize());
+        out.writeInt(CONFIG.epochs());
+        out.writeDouble(CONFIG.lr());
+        out.writeInt(CONFIG.batchSize());
+        out.writeLong(CONFIG.seed());
+        out.writeInt(CONFIG.limit());
+        out.writeUTF(CONFIG.init().label());
+        out.writeInt(0);  // no epochs
+        var parameters = Weights.of(trained);
+        out.writeInt(parameters.size());
+        for (var e : parameters.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().length);
+            for (float f : e.getValue()) out.writeFloat(f);
+        }
+        out.flush();
+        new java.io.DataOutputStream(bytes).writeLong(crc.getValue());
+        Files.write(file, bytes.toByteArray());
+
+        Checkpoint read = Checkpoint.read(file);
+        assertThat(read.config()).isEqualTo(CONFIG);
+        assertThat(read.config().momentum()).isZero();
+        assertThat(read.config().schedule()).isEqualTo(LearningRateSchedule.CONSTANT);
+        assertThat(read.velocities()).isEmpty();
+        assertThat(read.parameters()).usingRecursiveComparison().isEqualTo(parameters);
+    }
+
     static float[] values(Parameter p) {
         return ((ReferenceBackend.HostTensor) p.value()).data().clone();
     }

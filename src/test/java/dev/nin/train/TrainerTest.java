@@ -69,6 +69,52 @@ class TrainerTest {
         assertThat(results(resumed.epochs())).isEqualTo(results(uninterrupted.epochs()));
     }
     // end::resume[]
+    // tag::resume-momentum[]
+    /** The velocities travel in the checkpoint: with momentum, weight decay and a schedule, resuming changes nothing. */
+    @Test
+    void aResumedMomentumRunEndsExactlyLikeAnUninterruptedOne(@TempDir Path whole, @TempDir Path parts) throws IOException {
+        TrainingConfig config = CONFIG.withOptimizer(0.9, 1e-3, LearningRateSchedule.WARMUP_COSINE);
+        RunRecord uninterrupted = trainer(config, whole).train(TRAIN, TEST, false);
+        Trainer interrupted = trainer(config, parts).onEpoch(m -> {
+            if (m.epoch() == 2) throw new IllegalStateException("simulated crash after epoch 2");
+        });
+        assertThatThrownBy(() -> interrupted.train(TRAIN, TEST, false)).hasMessageContaining("simulated crash");
+        assertThat(Checkpoint.read(parts.resolve(Trainer.CHECKPOINT)).velocities()).isNotEmpty();
+
+        RunRecord resumed = trainer(config, parts).train(TRAIN, TEST, true);
+        assertThat(results(resumed.epochs())).isEqualTo(results(uninterrupted.epochs()));
+        Checkpoint a = Checkpoint.read(whole.resolve(Trainer.CHECKPOINT)), b = Checkpoint.read(parts.resolve(Trainer.CHECKPOINT));
+        assertThat(b.parameters()).usingRecursiveComparison().isEqualTo(a.parameters());
+        assertThat(b.velocities()).usingRecursiveComparison().isEqualTo(a.velocities());
+        assertThat(resumed.config()).containsEntry("momentum", 0.9).containsEntry("weightDecay", 1e-3).containsEntry("schedule", "warmup-cosine");
+    }
+    // end::resume-momentum[]
+
+    @Test
+    void momentumLearnsTheToyProblemAndDiffersFromPlainSgd(@TempDir Path plain, @TempDir Path heavy) throws IOException {
+        RunRecord withoutMomentum = trainer(CONFIG.withEpochs(2), plain).train(TRAIN, TEST, false);
+        RunRecord withMomentum = trainer(CONFIG.withEpochs(2).withOptimizer(0.9, 0, LearningRateSchedule.CONSTANT), heavy).train(TRAIN, TEST, false);
+        assertThat(withMomentum.outcome()).isEqualTo(RunRecord.COMPLETED);
+        assertThat(results(withMomentum.epochs())).isNotEqualTo(results(withoutMomentum.epochs()));  // the option is not ignored
+        assertThat(withoutMomentum.config()).containsEntry("momentum", 0.0).containsEntry("schedule", "constant");
+    }
+
+    @Test
+    void resumingWithAnotherOptimizerIsRefused(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        TrainingConfig withMomentum = CONFIG.withEpochs(2).withOptimizer(0.9, 0, LearningRateSchedule.CONSTANT);
+        assertThatThrownBy(() -> trainer(withMomentum, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("cannot resume").hasMessageContaining("momentum=0.9").hasMessageContaining("momentum=0.0");
+    }
+
+    @Test
+    void aScheduledRunResumesOnlyWithTheSameNumberOfEpochs(@TempDir Path out) throws IOException {
+        TrainingConfig scheduled = CONFIG.withEpochs(2).withOptimizer(0, 0, LearningRateSchedule.WARMUP_COSINE);
+        trainer(scheduled.withEpochs(1), out).train(TRAIN, TEST, false);
+        assertThatThrownBy(() -> trainer(scheduled, out).train(TRAIN, TEST, true))
+                .hasMessageContaining("cannot resume").hasMessageContaining("the --schedule is drawn over all --epochs");
+    }
+
     @Test
     void resumingWithAnotherConfigurationIsRefused(@TempDir Path out) throws IOException {
         trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
