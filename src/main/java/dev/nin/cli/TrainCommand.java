@@ -9,6 +9,7 @@ import dev.nin.model.NetworkSpec;
 import dev.nin.model.NinVariants;
 import dev.nin.model.Shape;
 import dev.nin.train.Checkpoint;
+import dev.nin.train.LearningRateSchedule;
 import dev.nin.train.MemoryBudget;
 import dev.nin.train.RunLock;
 import dev.nin.train.ProgressBar;
@@ -48,10 +49,11 @@ final class TrainCommand implements Command {
             + "(with the chapter's Xavier init NiN sits at loss ln 10 for hundreds of steps at this size); --chapter runs d2l's configuration";
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--device", "--out", CudaLibsFlag.FLAG);
+    static final Set<String> VALUED = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--momentum", "--weight-decay", "--schedule", "--device", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--resume", "--chapter");
     /** The flags that change what is trained; without any of them (and without --chapter) the quick default says why it is what it is. */
-    static final Set<String> TRAINING_FLAGS = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--chapter");
+    static final Set<String> TRAINING_FLAGS = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init",
+            "--momentum", "--weight-decay", "--schedule", "--chapter");
 
     @Override
     public String summary() {
@@ -61,7 +63,8 @@ final class TrainCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin train [--variant NAME] [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
-                                   [--limit N] [--init xavier|kaiming] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
+                                   [--limit N] [--init xavier|kaiming] [--momentum M] [--weight-decay W] [--schedule constant|warmup-cosine]
+                                   [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
                   no flags     a quick run: resize %d, %d epochs, lr %s, batch %d, %s init, the first %,d training examples
                   --variant    which network: %s (nin, the chapter's, is the default; the others are
                                the exercises' variants: one 1×1 convolution per block, the 3×3 or 1×1 head, no final ReLU)
@@ -69,6 +72,10 @@ final class TrainCommand implements Command {
                   --limit N    train on the first N training examples (0 = all); the test set is always whole
                   --init       the convolution weights' start: xavier (the chapter's, variance 2/(fan_in+fan_out))
                                or kaiming (He, variance 2/fan_in, made for ReLUs)
+                  --momentum   SGD's momentum as PyTorch's (v = M·v + g; w -= lr·v); 0, the chapter's, is plain SGD
+                  --weight-decay  PyTorch's weight_decay: W·w added to every gradient; 0 (the chapter's) adds nothing
+                  --schedule   the learning rate over the run: constant (the chapter's), or warmup-cosine: rising
+                               linearly to lr over the first %d%% of the steps, then along half a cosine to 0 at the end
                   --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
@@ -76,7 +83,8 @@ final class TrainCommand implements Command {
                                one run at a time: DIR/nin.lock names the process that uses it; a DIR that
                                holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
-                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit(), String.join(", ", NinVariants.NAMES));
+                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit(), String.join(", ", NinVariants.NAMES),
+                LearningRateSchedule.WARMUP_PERCENT);
     }
 
     @Override
@@ -89,7 +97,9 @@ final class TrainCommand implements Command {
         TrainingConfig base = f.has("--chapter") ? TrainingConfig.chapter() : QUICK;
         TrainingConfig config = new TrainingConfig(f.integer("--resize", base.resize()), f.integer("--epochs", base.epochs()),
                 f.number("--lr", base.lr()), f.integer("--batch-size", base.batchSize()), f.longValue("--seed", base.seed()),
-                f.integer("--limit", base.limit()), f.has("--init") ? WeightInit.parse(f.string("--init", null)) : base.init());
+                f.integer("--limit", base.limit()), f.has("--init") ? WeightInit.parse(f.string("--init", null)) : base.init(),
+                f.number("--momentum", base.momentum()), f.number("--weight-decay", base.weightDecay()),
+                f.has("--schedule") ? LearningRateSchedule.parse(f.string("--schedule", null)) : base.schedule());
         String variant = f.string("--variant", "nin");
         var spec = NinVariants.named(variant, Nin.spec(config.resize()));  // rejects a too-small --resize, naming the minimum
         spec.outputShape(Shape.of(1, 1, config.resize(), config.resize()));  // and a size a variant cannot take
@@ -102,7 +112,8 @@ final class TrainCommand implements Command {
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
             Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s%s-r%d-e%d-lr%s-s%d",
-                    variant.equals("nin") ? "" : variant + "-", backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
+                    variant.equals("nin") ? "" : variant + "-", backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())
+                    + optimizerSuffix(config)));
             MemoryBudget.require(spec, config.resize(), config.batchSize(), backend);
             try (RunLock _ = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {
                 return train(f, args, config, spec, selection, backend, dir, out);
@@ -121,8 +132,8 @@ final class TrainCommand implements Command {
         }
         FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
         out.println(selection.reason());
-        out.printf(Locale.ROOT, "training %s on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
-                spec.name(), backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
+        out.printf(Locale.ROOT, "training %s on %s: resize %d, %d epochs, lr %s%s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
+                spec.name(), backend.device(), config.resize(), config.epochs(), config.lr(), optimizer(config), config.batchSize(), config.seed(), config.init().label(),
                 config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                 f.has("--chapter") ? " (the chapter's configuration)" : "");
         if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);
@@ -139,5 +150,25 @@ final class TrainCommand implements Command {
             System.err.println("nin train: could not draw " + dir.resolve(Trainer.PLOT) + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
         }
         return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
+    }
+
+    /** What the run does beyond plain SGD at a constant rate, for the first line (nothing for the chapter's optimizer). */
+    static String optimizer(TrainingConfig config) {
+        StringBuilder b = new StringBuilder();
+        if (config.schedule() != LearningRateSchedule.CONSTANT) b.append(" (").append(config.schedule().label()).append(')');
+        if (config.momentum() > 0) b.append(", momentum ").append(plain(config.momentum()));
+        if (config.weightDecay() > 0) b.append(", weight decay ").append(plain(config.weightDecay()));
+        return b.toString();
+    }
+
+    /** 0.0005 rather than 5.0E-4. */
+    private static String plain(double x) {
+        return new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
+    }
+
+    /** The default folder's name tells runs with another optimizer apart ("" for the chapter's). */
+    static String optimizerSuffix(TrainingConfig config) {
+        return (config.momentum() > 0 ? "-m" + plain(config.momentum()) : "") + (config.weightDecay() > 0 ? "-wd" + plain(config.weightDecay()) : "")
+                + (config.schedule() != LearningRateSchedule.CONSTANT ? "-" + config.schedule().label() : "");
     }
 }

@@ -26,6 +26,12 @@ class TrainCommandTest {
             "train --fast                | unknown argument '--fast'",
             "train --variant wide        | --variant must be one of nin, one-1x1, head-3x3, head-1x1, no-final-relu, got 'wide'",
             "train --seed                | --seed needs a value",
+            "train --momentum 1          | --momentum must be at least 0 and below 1 (0.9 is usual), got 1.0",
+            "train --momentum -0.5       | --momentum must be at least 0 and below 1 (0.9 is usual), got -0.5",
+            "train --momentum fast       | --momentum must be a number, got 'fast'",
+            "train --weight-decay -1e-4  | --weight-decay must be 0 or a positive number (5e-4 is usual), got -1.0E-4",
+            "train --weight-decay NaN    | --weight-decay must be 0 or a positive number (5e-4 is usual), got NaN",
+            "train --schedule cosine     | --schedule must be one of [constant, warmup-cosine], got 'cosine'",
             "bench --resize 30           | NiN needs inputs of at least 67x67 pixels",
             "bench --steps 0             | --steps must be at least 1",
     })
@@ -34,5 +40,14 @@ class TrainCommandTest {
         int status = Main.run(command.strip().split(" +"), new PrintStream(out), new PrintStream(err));
         assertThat(status).isEqualTo(2);
         assertThat(err.toString()).contains(message);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theHelpNamesTheOptimizerFlags() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        assertThat(Main.run(new String[]{"train", "--help"}, new PrintStream(out), new PrintStream(err))).isZero();
+        assertThat(out.toString()).contains("--momentum M", "--weight-decay W", "--schedule constant|warmup-cosine",
+                "first 5% of the steps");
     }
 }

@@ -131,6 +131,16 @@ class UserErrorsTest {
     }
 
     @Test
+    void aMomentumRunSaysSoAndResumesOnlyWithTheSameOptimizer() throws IOException {
+        assertThat(nin(train("--momentum", "0.9", "--weight-decay", "5e-4"))).as(err()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("lr 0.05, momentum 0.9, weight decay 0.0005, batch 4");
+        assertThat(dev.nin.train.Checkpoint.read(tmp.resolve("run").resolve(Trainer.CHECKPOINT)).velocities()).isNotEmpty();
+        assertThat(nin(train("--epochs", "2", "--momentum", "0.5", "--weight-decay", "5e-4", "--resume"))).isEqualTo(Failures.BAD_INPUT);
+        assertOneLine("train");
+        assertThat(err()).contains("cannot resume").contains("momentum=0.9").contains("momentum=0.5");
+    }
+
+    @Test
     void theTinyDataSetItselfTrains() throws IOException {
         // the control for the test above: the same command on the unbroken files completes and writes its record
         assertThat(nin(train())).as(err()).isZero();
