@@ -5,8 +5,13 @@ reference), or its loss over SGD steps. Standalone: torch 1.13 and safetensors_l
   torch_oracle.py init OUT [--seed S]                     d2l's NiN with the chapter's Xavier init, saved
   torch_oracle.py logits WEIGHTS INPUTS OUT               load_state_dict(strict), eval mode, logits of "input"
   torch_oracle.py grads CASE OUT                          logits, mean loss, every gradient of one step
-  torch_oracle.py sgd CASE OUT --lr LR                    the loss of each step of plain SGD over CASE's batches,
+  torch_oracle.py sgd CASE OUT --lr LR [--momentum M] [--weight-decay W]
+                                                          the loss of each step of SGD over CASE's batches,
                                                           and its spread under a one-ulp change of the start
+  torch_oracle.py updates CASE OUT --lr LR [--momentum M] [--weight-decay W]
+                                                          torch.optim.SGD's updates alone: CASE holds tensors and
+                                                          "grad.NAME" (steps, ...) the gradient of each step; OUT
+                                                          the tensors and momentum buffers after the last step
   torch_oracle.py train-eval DATA OUT --resize R ...      a short training run, then test accuracy (for ./nin evaluate)
 
 CASE holds the parameters by name, "input" (N,1,R,R) or (steps,N,1,R,R), "labels" as floats, and optionally
@@ -92,7 +97,7 @@ def sgd(a):
             with torch.no_grad():
                 for p in net.parameters():
                     p.mul_(1 + 2.0 ** -23 * (torch.randint(0, 2, p.shape, generator=g) * 2 - 1))
-        opt = torch.optim.SGD(net.parameters(), lr=a.lr)
+        opt = torch.optim.SGD(net.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
         curve = []
         for s in range(case["input"].shape[0]):
             mask = case["mask"][s] if "mask" in case else None
@@ -102,6 +107,29 @@ def sgd(a):
         curves.append(torch.tensor(curve, dtype=torch.float64))
     gap = torch.stack([(c - curves[0]).abs() for c in curves[1:]]).max(0).values
     save_file({"f32.loss": curves[0].float(), "spread.loss": torch.cummax(gap, 0).values.float()}, a.out)
+
+
+def updates(a):
+    """torch.optim.SGD on given gradients, in float32 and in float64 (the exact answer, to float32's eyes)."""
+    case = load_file(a.case)
+    names = [k for k in case if not k.startswith("grad.")]
+    results = {}
+    for label, dt in (("f32", torch.float32), ("f64", torch.float64)):
+        params = {k: case[k].to(dt).clone().requires_grad_(True) for k in names}
+        opt = torch.optim.SGD(params.values(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
+        for s in range(case["grad." + names[0]].shape[0]):
+            for k, p in params.items():
+                p.grad = case["grad." + k][s].to(dt).clone()
+            opt.step()
+        r = {k: p.detach() for k, p in params.items()}
+        if a.momentum > 0:
+            r.update({"velocity." + k: opt.state[p]["momentum_buffer"] for k, p in params.items()})
+        results[label] = r
+    out = {}
+    for k, v in results["f32"].items():
+        out["f32." + k] = v.float()
+        out["err32." + k] = (v.double() - results["f64"][k]).float()
+    save_file(out, a.out)
 
 
 def init(a):
@@ -160,7 +188,9 @@ sub = ap.add_subparsers(dest="cmd", required=True)
 p = sub.add_parser("init"); p.add_argument("out"); p.add_argument("--seed", type=int, default=0); p.set_defaults(f=init)
 p = sub.add_parser("logits"); p.add_argument("weights"); p.add_argument("inputs"); p.add_argument("out"); p.set_defaults(f=logits)
 p = sub.add_parser("grads"); p.add_argument("case"); p.add_argument("out"); p.set_defaults(f=grads)
-p = sub.add_parser("sgd"); p.add_argument("case"); p.add_argument("out"); p.add_argument("--lr", type=float, required=True); p.set_defaults(f=sgd)
+for name, f in (("sgd", sgd), ("updates", updates)):
+    p = sub.add_parser(name); p.add_argument("case"); p.add_argument("out"); p.add_argument("--lr", type=float, required=True)
+    p.add_argument("--momentum", type=float, default=0.0); p.add_argument("--weight-decay", type=float, default=0.0); p.set_defaults(f=f)
 p = sub.add_parser("train-eval"); p.add_argument("data"); p.add_argument("out")
 for flag, d in (("--resize", 72), ("--steps", 60), ("--batch", 16), ("--limit", 500), ("--seed", 0)):
     p.add_argument(flag, type=int, default=d)
