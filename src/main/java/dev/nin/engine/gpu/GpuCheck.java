@@ -185,6 +185,7 @@ public final class GpuCheck {
         guarded("global average pooling", this::globalAveragePooling);
         guarded("softmax cross-entropy", this::softmaxCrossEntropy);
         guarded("sgd", this::sgd);
+        guarded("sgd with momentum", this::sgdMomentum);
         guarded("resize", () -> resize(Shape.of(2, 1, 28, 28), 67, 67));
         guarded("resize", () -> resize(Shape.of(3, 2, 10, 7), 4, 5));
         guarded("resize", () -> resize(Shape.of(1, 1, 28, 28), 224, 224));
@@ -325,6 +326,17 @@ public final class GpuCheck {
         ref.sgdStep(w.ref, dw.ref, 0.1f);
         gpu.sgdStep(w.gpu, dw.gpu, 0.1f);
         compare("sgdStep lr 0.1 (product rounded, then difference)", w, 0);
+    }
+
+    private void sgdMomentum() {
+        Shape s = Shape.of(96, 1, 11, 11);
+        Twin w = randomTwin(s), dw = randomTwin(s), v = randomTwin(s);
+        for (int step = 0; step < 3; step++) {
+            ref.sgdMomentumStep(w.ref, dw.ref, v.ref, 0.05f, 0.9f, 5e-4f);
+            gpu.sgdMomentumStep(w.gpu, dw.gpu, v.gpu, 0.05f, 0.9f, 5e-4f);
+        }
+        compare("sgdMomentumStep x 3, momentum 0.9, weight decay 5e-4 (every product and sum rounded)", w, 0);
+        compare("sgdMomentumStep's velocity", v, 0);
     }
 
     private void resize(Shape s, int oh, int ow) {
