@@ -79,7 +79,8 @@ final class TrainCommand implements Command {
                   --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
-                  --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>);
+                  --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>,
+                               then -m<M>, -wd<W>, -<schedule> for an optimizer other than the chapter's);
                                one run at a time: DIR/nin.lock names the process that uses it; a DIR that
                                holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
