@@ -43,6 +43,7 @@ public final class BookFacts {
         Files.writeString(dir.resolve("facts.adoc"), attributes(nin, alexNet, image));
         Files.writeString(dir.resolve("exercises-variants.adoc"), variantTable(nin, NinVariants.all(), image));
         Files.writeString(dir.resolve("exercises-facts.adoc"), exerciseAttributes(nin, image));
+        ArchitectureFigure.writeSvg(nin, alexNet, image, dir.resolve("nin-architecture.svg"));
     }
 
     /** Numbers the prose refers to, as AsciiDoc attributes ({nin-params} and so on). */
