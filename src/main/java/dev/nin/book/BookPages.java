@@ -49,6 +49,7 @@ public final class BookPages {
             Files.writeString(nav.resolve(pages.get(i).name() + "-bottom.adoc"), bottom(pages, i));
         }
         Files.writeString(generated.resolve("pages.txt"), String.join("\n", pages.stream().map(Page::name).toList()) + "\n");
+        Files.writeString(nav.resolve("pages.adoc"), attributes(pages));
         System.out.println("BookPages: " + pages.size() + " pages, navigation in " + nav);
     }
 
@@ -99,6 +100,20 @@ public final class BookPages {
 
     static String link(List<Page> pages, int index) {
         return "xref:" + pages.get(index).name() + ".adoc[" + label(pages, index).replace("]", "\\]") + "]";
+    }
+
+    /**
+     * How prose names a page, as attributes: {@code {ref-appendix-records}} is "Appendix F" while that appendix
+     * is the sixth, so inserting an appendix renames every reference to the ones after it.
+     */
+    static String attributes(List<Page> pages) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < pages.size(); i++) {
+            String n = number(pages, i);
+            sb.append(":ref-").append(pages.get(i).name()).append(": ")
+                    .append(pages.get(i).appendix() ? "Appendix " : "Chapter ").append(n, 0, n.length() - 1).append('\n');
+        }
+        return sb.toString();
     }
 
     // tag::navigation[]

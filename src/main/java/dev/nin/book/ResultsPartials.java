@@ -182,7 +182,8 @@ public final class ResultsPartials {
                 Path channels = out.resolve(study.name() + "-channels.svg");
                 StudyPlot.writeSvg(study.record(), svg);
                 StudyPlot.writeChannelsSvg(study.record(), channels);
-                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)));
+                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)),
+                        write(out, study.name() + "-summary", StudyTables.summary(study.record())));
             }
             // PyTorch's numbers alone have nothing to be compared with in a plot: a table only
             case TorchBench torch -> List.of(write(out, torch.name(), ResultTables.torchBench(source.path(), torch)));
@@ -223,7 +224,7 @@ public final class ResultsPartials {
 
     private static boolean reserved(String name) {
         return name.equals(ALL) || name.equals(LEARNER_COMPARISON) || name.equals(BENCH_COMPARISON) || name.startsWith("group-")
-                || name.equals(PROVENANCE) || name.equals(FACTS) || name.startsWith("compare-") || name.endsWith("-provenance");
+                || name.equals(PROVENANCE) || name.equals(FACTS) || name.startsWith("compare-") || name.endsWith("-provenance") || name.endsWith("-summary");
     }
 
     /** What kind of record a file holds, told by its fields; anything else is an error naming the file. */

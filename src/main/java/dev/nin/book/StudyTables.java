@@ -34,6 +34,18 @@ final class StudyTables {
         return sb.toString();
     }
 
+    /** The study's answer for the training chapter: deaths per network and rate, and what the health check did. */
+    static String summary(StudyRecord s) {
+        long stopped = s.runs().stream().filter(r -> !r.outcome().equals("alive")).count();
+        int steps = s.runs().stream().mapToInt(StudyRun::steps).max().orElse(0);
+        return deaths(s) + "\n" + (stopped == 0
+                ? "No run of the study was stopped by the health check within its " + steps + " steps: at this scale NiN is "
+                  + "still on its opening plateau near ln 10 for that long, and a run that dies late has not yet been silent "
+                  + "for the check points the check waits for. The table counts the runs that ended dead all the same.\n"
+                : stopped + " of the study's " + s.runs().size() + " runs were stopped by the health check within their "
+                  + steps + " steps.\n");
+    }
+
     /**
      * How many seeds ended dead, per network and learning rate: the answer in one table. Dead means what the
      * trainer's health check looks for: no class channel of the last ReLU positive on any probe image.
