@@ -138,7 +138,7 @@ public final class BookPages {
     private static String prevNext(List<Page> pages, int index, String roles) {
         String prev = index > 0 ? "← " + link(pages, index - 1) : "";
         String next = index + 1 < pages.size() ? link(pages, index + 1) + " →" : "";
-        String home = index > 0 ? link(pages, 0) : "";
+        String home = index > 1 ? link(pages, 0) : ""; // on the first chapter "previous" is already the front page
         return "[." + roles.replace(' ', '.') + "]\n[cols=\"1,1,1\",frame=none,grid=none]\n|===\n|" + prev + " ^|" + home + " >|" + next + "\n|===\n";
     }
     // end::navigation[]

@@ -79,7 +79,7 @@ final class ResultTables {
      */
     static String outcome(RunRecord r, List<StudyRecord.ProbedCheckpoint> probes) {
         String ended = RunRecord.COMPLETED.equals(r.outcome())
-                ? "ran all " + TrainingPlot.plural(r.epochs().size(), "epoch")
+                ? (r.epochs().size() == 1 ? "completed its one epoch" : "completed all " + r.epochs().size() + " epochs")
                 : r.outcome() + (blank(r.message()) ? "" : ": " + r.message());
         for (StudyRecord.ProbedCheckpoint p : probes) {
             if (!sameRun(r, p)) continue;
@@ -189,7 +189,7 @@ final class ResultTables {
     static String learnerComparison(List<Run> runs, List<StudyRecord.ProbedCheckpoint> probes) {
         StringBuilder sb = new StringBuilder("""
                 .The learner's runs on a GTX 1660 Ti (quoted from their notes) beside our records at the same lr
-                [cols="4,>1,>1,>1,>1,>1,>2,2",options="header"]
+                [cols="4,>1,>1,>2,>2,>2,>2,3",options="header"]
                 |===
                 |Run |lr |Loss |Train acc |Test acc |Examples/s |Peak memory |Outcome
                 """);

@@ -80,10 +80,10 @@ final class StudyTables {
     /** Every run: outcome, where it died, its last loss, and how alive its last ReLU layer was at the end. */
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
-                .Every run, and its last ReLU layer after its last step (on the same test images); Gradient² is the squared norm of all parameter gradients there
-                [cols="3,>1,>1,2,>1,>1,>2,>2,3",options="header"]
+                .Every run, and its last ReLU layer after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
+                [cols="3,>2,>2,3,>2,>2,>3,>3,4",options="header"]
                 |===
-                |Network |lr |Seed |Stopped by the health check |Steps |Last loss |Gradient² at the end |Last ReLU: positive outputs |Its channels with any positive output
+                |Network |lr |Seed |Stopped by the check |Steps |Last loss |Gradient² at the end |Last ReLU, share positive |Class channels with any positive output
                 """);
         for (StudyRun r : s.runs()) {
             LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();

@@ -138,10 +138,11 @@ public final class TrainingPlot {
         legend.setBackgroundPaint(new Color(255, 255, 255, 220));
         legend.setFrame(new BlockBorder(Color.LIGHT_GRAY));
         legend.setMargin(new RectangleInsets(4, 4, 4, 4));
-        // inside the panel, in the corner the lines leave free: losses fall, accuracies rise
+        // inside the panel, in the corner the lines leave free: a loss starts high (ln 10 and above) and an
+        // accuracy low, so the low corner of the loss panel and the high corner of the accuracy panel stay empty
         boolean loss = axisLabel.startsWith("training loss");
-        plot.addAnnotation(new XYTitleAnnotation(loss ? 0.99 : 0.99, loss ? 0.97 : 0.04, legend,
-                loss ? RectangleAnchor.TOP_RIGHT : RectangleAnchor.BOTTOM_RIGHT));
+        plot.addAnnotation(new XYTitleAnnotation(0.01, loss ? 0.03 : 0.97, legend,
+                loss ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_LEFT));
         return plot;
     }
 

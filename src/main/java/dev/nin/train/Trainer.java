@@ -109,7 +109,7 @@ public final class Trainer {
         log.printf("loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(), last.testAcc());
         log.printf("%.1f examples/sec on %s%n", examplesPerSecond(epochs), backend.device());
         // end::summary[]
-        return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + " epochs", start);
+        return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + (config.epochs() == 1 ? " epoch" : " epochs"), start);
     }
 
     private record EpochResult(double loss, double accuracy, long examples, double seconds, HealthCheck.Verdict failure) {

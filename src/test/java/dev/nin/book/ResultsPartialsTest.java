@@ -93,7 +93,7 @@ class ResultsPartialsTest {
         assertThat(partial("gpu-nin-lr0.1"))
                 .contains("image::{generated}/results/gpu-nin-lr0.1.svg[")
                 .contains("....\n" + closing + "\n....")
-                .contains("Outcome:: ran all 3 epochs")
+                .contains("Outcome:: completed all 3 epochs")
                 .contains(String.format(Locale.ROOT, "Peak memory:: %,.1f MiB", run.peakMemoryBytes() / 1048576.0))
                 .contains(String.format(Locale.ROOT, "|%d |%.4f |%.4f |%.4f |%.1f |%.1f", 2, 0.5, 0.7, 0.68, 62.25, 978.6))
                 .contains("xref:appendix-records.adoc#gpu-nin-lr0.1[");
@@ -169,7 +169,7 @@ class ResultsPartialsTest {
                 .contains("loss 0.520, train acc 0.810, test acc 0.830\n5454.5 examples/sec on NVIDIA H100 80GB HBM3")
                 .contains("|1 |1.2500 |0.5200 |0.7000 |12.0 |5000.0")
                 .contains("Peak memory:: 3,071.5 MiB")
-                .contains("Outcome:: ran all 2 epochs");
+                .contains("Outcome:: completed all 2 epochs");
         assertThat(partial("gpu-torch-lr0.1-seed1-provenance")).contains("|pytorch |2.5.1+cu124", "|cudnn |90100");
         assertThat(partial("gpu-torch-lr0.1-seed2")).contains("Outcome:: dead");
         assertThat(partial(ResultsPartials.LEARNER_COMPARISON))
