@@ -4,6 +4,7 @@ import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import dev.nin.train.DeadRunStudy;
+import dev.nin.train.RunBudget;
 import dev.nin.train.record.RunRecords;
 import dev.nin.train.record.StudyRecord;
 
@@ -25,7 +26,8 @@ final class StudyCommand implements Command {
             List.of(0L, 1L), 10_000, 5, 10);
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe");
+    static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe",
+            "--budget", CudaLibsFlag.FLAG);
 
     @Override
     public String summary() {
@@ -35,9 +37,11 @@ final class StudyCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin study [--resize R] [--batch-size B] [--steps S] [--lrs 0.05,0.1,...] [--seeds 0,1,...]
-                                   [--limit N] [--device cpu|gpu|auto|reference] [--out FILE]
+                                   [--limit N] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--budget S] [--out FILE]
                   defaults: resize %d, batch %d, %d steps per run, lrs %s, seeds %s, the first %,d training images
-                  --out FILE   where the record goes (default: runs/study.json; the book's is docs/results/study/)
+                  runs     seed by seed: for each seed every lr, each with NiN and NiN without its final ReLU
+                  --out FILE   where the record goes, rewritten after every run (default: runs/study.json; the book's is docs/results/study/)
+                  --budget S   start no run that would end more than S seconds after the start (judged by the longest run so far)
                   --probe CKPT instead of running the grid, probe a trained run's checkpoint (e.g. runs/quick/checkpoint.bin)
                                and add what it finds to the record FILE named by --out
                 """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
@@ -58,6 +62,9 @@ final class StudyCommand implements Command {
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         Path file = f.path("--out", Path.of("runs", "study.json"));
+        double budgetSeconds = f.number("--budget", 0);
+        if (budgetSeconds < 0) throw new IllegalArgumentException("--budget must be 0 (none) or a positive number of seconds, got " + budgetSeconds);
+        CudaLibsFlag.apply(f);
         FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
@@ -71,10 +78,19 @@ final class StudyCommand implements Command {
                 return 0;
             }
             out.println("dead-run study on " + backend.device() + ": " + config);
-            StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test());
+            StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test(), RunBudget.of(budgetSeconds),
+                    partial -> write(partial, file));
             RunRecords.write(record, file);
             out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
             return 0;
+        }
+    }
+
+    private static void write(StudyRecord partial, Path file) {
+        try {
+            RunRecords.write(partial, file);  // atomically: a reader sees the last whole record
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
     }
 

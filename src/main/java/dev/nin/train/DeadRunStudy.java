@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The learner's question: why did the first run at lr 0.1 stop at loss 2.303 and accuracy 0.100 for good?
@@ -77,31 +78,72 @@ public final class DeadRunStudy {
     private final Backend backend;
     private final Config config;
     private final PrintStream log;
+    private final List<NetworkSpec> networks;  // null: NiN and its control at the configured size, made when the grid runs
 
     public DeadRunStudy(Backend backend, Config config, PrintStream log) {
         this.backend = backend;
         this.config = config;
         this.log = log;
+        this.networks = null;
+    }
+
+    /** With other networks than NiN and its control (tests: a tiny NiN that trains in milliseconds). */
+    DeadRunStudy(Backend backend, Config config, PrintStream log, List<NetworkSpec> networks) {
+        this.backend = backend;
+        this.config = config;
+        this.log = log;
+        this.networks = List.copyOf(networks);
     }
 
     public StudyRecord run(Images trainSet, Images testSet) {
+        return run(trainSet, testSet, RunBudget.none(), partial -> {
+        });
+    }
+
+    // tag::order[]
+    /**
+     * Runs the grid seed by seed (for each seed every learning rate, each with both networks), so that a budget
+     * that stops the series early leaves whole seeds: every network and rate compared on the same seeds.
+     * {@code afterEachRun} gets the record so far after every run (the caller writes it: a call stopped from
+     * outside keeps what finished).
+     */
+    public StudyRecord run(Images trainSet, Images testSet, RunBudget budget, Consumer<StudyRecord> afterEachRun) {
         long start = System.nanoTime();
         Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
         Batch probe = Batches.inOrder(testSet, config.batchSize()).iterator().next();  // the same images for every run
         List<StudyRun> runs = new ArrayList<>();
-        for (NetworkSpec spec : networks(config.resize()))
+        List<NetworkSpec> networks = this.networks != null ? this.networks : networks(config.resize());
+        int planned = config.seeds().size() * config.lrs().size() * networks.size();
+        Map<String, Object> settings = new LinkedHashMap<>(config.toMap());
+        if (budget.limited()) settings.put("budgetSeconds", budget.seconds());
+        settings.put("runsPlanned", planned);
+        grid:
+        for (long seed : config.seeds())
             for (double lr : config.lrs())
-                for (long seed : config.seeds()) {
+                for (NetworkSpec spec : networks) {
+                    if (!budget.roomForAnother()) {
+                        log.printf(Locale.ROOT, "budget: stopping after %d of %d runs (%.0f s of %.0f s used)%n", runs.size(), planned,
+                                budget.elapsed(), budget.seconds());
+                        break grid;
+                    }
+                    double startedAt = budget.elapsed();
                     StudyRun r = runOne(spec, lr, seed, train, probe);
+                    budget.finished(startedAt);
                     runs.add(r);
                     log.printf(Locale.ROOT, "%-28s lr %-5s seed %d: %-8s %s; last ReLU alive %.3f%n", spec.name(), lr, seed,
                             r.outcome(), r.deathStep() == null ? "after " + r.steps() + " steps" : "at step " + r.deathStep(),
                             r.activity().getLast().alive());
+                    afterEachRun.accept(record(settings, runs, start));
                 }
+        return record(settings, runs, start);
+    }
+    // end::order[]
+
+    private StudyRecord record(Map<String, Object> settings, List<StudyRun> runs, long start) {
         Map<String, String> provenance = new LinkedHashMap<>(Provenance.collect());
         backend.provenance().forEach((k, v) -> provenance.put("backend." + k, v));
         return new StudyRecord(StudyRecord.KIND, "Why did the first run at lr 0.1 stay at loss 2.303 and accuracy 0.100?",
-                config.toMap(), backend.name(), backend.device(), provenance, runs, (System.nanoTime() - start) / 1e9, List.of());
+                settings, backend.name(), backend.device(), provenance, runs, (System.nanoTime() - start) / 1e9, List.of());
     }
 
     /**

@@ -1,20 +1,17 @@
 package dev.nin.data;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.Tag;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /** Seeded shuffling and mini-batches, as PyTorch's DataLoader(shuffle=True) hands them out. */
 @Tag("data")
@@ -31,67 +28,71 @@ class BatchesProperties {
         return new Images(pixels, labels, count, height, width);
     }
 
-    @Provide
-    Arbitrary<Images> smallDataSets() {
-        return Arbitraries.integers().between(0, 300).flatMap(n ->
-                Arbitraries.integers().between(1, 4).map(side -> numbered(n, side, side)));
+    /** Up to 300 numbered images of 1 × 1 to 4 × 4 pixels (a failure prints their count and size). */
+    static Gen<Images> smallDataSets() {
+        return integers().between(0, 300).zip(integers().between(1, 4), (n, side) -> numbered(n, side, side));
     }
 
-    @Property(tries = 100)
-    void shufflingIsAPermutation(@ForAll @IntRange(min = 0, max = 2000) int n, @ForAll long seed,
-                                 @ForAll @IntRange(min = 0, max = 100) int epoch) {
-        int[] order = Batches.permutation(n, seed, epoch);
+    @Test
+    void shufflingIsAPermutation() {
+        forAll(integers().between(0, 2000), longs().all(), integers().between(0, 100)).tries(100).check((n, seed, epoch) -> {
+            int[] order = Batches.permutation(n, seed, epoch);
 
-        assertThat(order.clone()).hasSize(n);
-        int[] sorted = order.clone();
-        Arrays.sort(sorted);
-        assertThat(sorted).containsExactly(IntStream.range(0, n).toArray());
+            assertThat(order.clone()).hasSize(n);
+            int[] sorted = order.clone();
+            Arrays.sort(sorted);
+            assertThat(sorted).containsExactly(IntStream.range(0, n).toArray());
+        });
     }
 
-    @Property(tries = 100)
-    void shufflingIsReproducibleFromTheSeedAndEpoch(@ForAll @IntRange(min = 0, max = 2000) int n, @ForAll long seed,
-                                                    @ForAll @IntRange(min = 0, max = 100) int epoch) {
-        assertThat(Batches.permutation(n, seed, epoch)).containsExactly(Batches.permutation(n, seed, epoch));
+    @Test
+    void shufflingIsReproducibleFromTheSeedAndEpoch() {
+        forAll(integers().between(0, 2000), longs().all(), integers().between(0, 100)).tries(100).check((n, seed, epoch) ->
+                assertThat(Batches.permutation(n, seed, epoch)).containsExactly(Batches.permutation(n, seed, epoch)));
     }
 
-    @Property(tries = 100)
-    void eachEpochAndEachSeedDrawsAFreshOrder(@ForAll long seed, @ForAll @IntRange(min = 0, max = 100) int epoch) {
-        // with 1000 examples two independent shuffles coincide with probability 1/1000!: never in practice
-        int[] order = Batches.permutation(1000, seed, epoch);
+    @Test
+    void eachEpochAndEachSeedDrawsAFreshOrder() {
+        forAll(longs().all(), integers().between(0, 100)).tries(100).check((seed, epoch) -> {
+            // with 1000 examples two independent shuffles coincide with probability 1/1000!: never in practice
+            int[] order = Batches.permutation(1000, seed, epoch);
 
-        assertThat(Batches.permutation(1000, seed, epoch + 1)).isNotEqualTo(order);
-        assertThat(Batches.permutation(1000, seed + 1, epoch)).isNotEqualTo(order);
+            assertThat(Batches.permutation(1000, seed, epoch + 1)).isNotEqualTo(order);
+            assertThat(Batches.permutation(1000, seed + 1, epoch)).isNotEqualTo(order);
+        });
     }
 
-    @Property(tries = 100)
-    void batchesCoverEveryExampleExactlyOnceWithTheLastOnePartial(@ForAll("smallDataSets") Images images,
-                                                                   @ForAll @IntRange(min = 1, max = 64) int batchSize,
-                                                                   @ForAll long seed,
-                                                                   @ForAll @IntRange(min = 0, max = 10) int epoch) {
-        List<Batch> batches = new ArrayList<>();
-        Batches.of(images, batchSize, seed, epoch).forEach(batches::add);
+    @Test
+    void batchesCoverEveryExampleExactlyOnceWithTheLastOnePartial() {
+        forAll(smallDataSets(), integers().between(1, 64), longs().all(), integers().between(0, 10)).tries(100)
+                .check((images, batchSize, seed, epoch) -> {
+                    List<Batch> batches = new ArrayList<>();
+                    Batches.of(images, batchSize, seed, epoch).forEach(batches::add);
 
-        assertThat(batches).hasSize(Batches.count(images, batchSize));
-        for (int b = 0; b < batches.size() - 1; b++) assertThat(batches.get(b).size()).isEqualTo(batchSize);
-        if (!batches.isEmpty()) {
-            int remainder = images.count() % batchSize;
-            assertThat(batches.getLast().size()).isEqualTo(remainder == 0 ? batchSize : remainder);
-        }
-        assertThat(examplesIn(batches, images)).containsExactlyInAnyOrder(IntStream.range(0, images.count()).boxed().toArray(Integer[]::new));
-        assertThat(examplesIn(batches, images)).containsExactly(
-                Arrays.stream(Batches.permutation(images.count(), seed, epoch)).boxed().toArray(Integer[]::new));
+                    assertThat(batches).hasSize(Batches.count(images, batchSize));
+                    for (int b = 0; b < batches.size() - 1; b++) assertThat(batches.get(b).size()).isEqualTo(batchSize);
+                    if (!batches.isEmpty()) {
+                        int remainder = images.count() % batchSize;
+                        assertThat(batches.getLast().size()).isEqualTo(remainder == 0 ? batchSize : remainder);
+                    }
+                    assertThat(examplesIn(batches, images))
+                            .containsExactlyInAnyOrder(IntStream.range(0, images.count()).boxed().toArray(Integer[]::new));
+                    assertThat(examplesIn(batches, images)).containsExactly(
+                            Arrays.stream(Batches.permutation(images.count(), seed, epoch)).boxed().toArray(Integer[]::new));
+                });
     }
 
-    @Property(tries = 50)
-    void inOrderBatchesFollowTheDataSet(@ForAll("smallDataSets") Images images,
-                                        @ForAll @IntRange(min = 1, max = 64) int batchSize) {
-        List<Batch> batches = new ArrayList<>();
-        Batches.inOrder(images, batchSize).forEach(batches::add);
+    @Test
+    void inOrderBatchesFollowTheDataSet() {
+        forAll(smallDataSets(), integers().between(1, 64)).tries(50).check((images, batchSize) -> {
+            List<Batch> batches = new ArrayList<>();
+            Batches.inOrder(images, batchSize).forEach(batches::add);
 
-        assertThat(examplesIn(batches, images)).containsExactly(IntStream.range(0, images.count()).boxed().toArray(Integer[]::new));
+            assertThat(examplesIn(batches, images)).containsExactly(IntStream.range(0, images.count()).boxed().toArray(Integer[]::new));
+        });
     }
 
-    @Example
+    @Test
     void aBatchKeepsEachImageWithItsOwnLabel() {
         Images images = numbered(25, 2, 3);
 
@@ -103,7 +104,7 @@ class BatchesProperties {
             }
     }
 
-    @Example
+    @Test
     void aBatchResizedTo96KeepsItsLabelsAndSize() {
         Batch batch = Batches.inOrder(numbered(5, 28, 28), 4).iterator().next().resized(96);
 

@@ -3,88 +3,110 @@ package dev.nin.data;
 import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.engine.Tensor;
 import dev.nin.model.Shape;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.FloatRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.Tag;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.quicktheories.generators.SourceDSL.floats;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /** Bilinear resizing with half-pixel centres: what it keeps and what it computes. */
 @Tag("data")
 class ResizeProperties {
 
     record Plane(float[] pixels, int height, int width) {
-    }
-
-    @Provide
-    Arbitrary<Plane> smallPlanes() {
-        return Arbitraries.integers().between(1, 12).tuple2().flatMap(hw ->
-                Arbitraries.floats().between(0, 1).array(float[].class).ofSize(hw.get1() * hw.get2())
-                        .map(p -> new Plane(p, hw.get1(), hw.get2())));
-    }
-
-    @Property(tries = 100)
-    void resizingAConstantImageGivesThatConstant(@ForAll @FloatRange(min = 0, max = 1) float c,
-                                                @ForAll @IntRange(min = 1, max = 10) int h, @ForAll @IntRange(min = 1, max = 10) int w,
-                                                @ForAll @IntRange(min = 1, max = 40) int outH, @ForAll @IntRange(min = 1, max = 40) int outW) {
-        float[] image = new float[h * w];
-        java.util.Arrays.fill(image, c);
-
-        float[] out = Resize.bilinear(image, h, w, outH, outW);
-
-        // c·(1−f) + c·f is c up to two roundings in double; the cast to float removes them: 1e-7 is a safe bound
-        for (float v : out) assertThat(v).isCloseTo(c, within(1e-7f));
-    }
-
-    @Property(tries = 100)
-    void resizingToTheSameSizeIsTheIdentity(@ForAll("smallPlanes") Plane plane) {
-        float[] out = Resize.bilinear(plane.pixels(), plane.height(), plane.width(), plane.height(), plane.width());
-
-        // (i + ½)·h/h − ½ is exactly i in double, so every weight is 0 or 1: exact equality
-        assertThat(out).containsExactly(plane.pixels());
-    }
-
-    @Property(tries = 100)
-    void everyOutputPixelLiesBetweenTheDarkestAndBrightestInputPixel(@ForAll("smallPlanes") Plane plane,
-                                                                     @ForAll @IntRange(min = 1, max = 40) int outH,
-                                                                     @ForAll @IntRange(min = 1, max = 40) int outW) {
-        float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
-        for (float p : plane.pixels()) {
-            min = Math.min(min, p);
-            max = Math.max(max, p);
+        @Override
+        public String toString() {
+            return "Plane[%d × %d, %s]".formatted(height, width, Arrays.toString(pixels));
         }
-
-        float[] out = Resize.bilinear(plane.pixels(), plane.height(), plane.width(), outH, outW);
-
-        // bilinear weights are non-negative and sum to one: each output is a convex combination
-        for (float v : out) assertThat(v).isBetween(min, max);
     }
 
-    @Property(tries = 50)
-    void theReferenceBackendResizesEachPlaneWithTheSameFormula(@ForAll("smallPlanes") Plane plane,
-                                                               @ForAll @IntRange(min = 1, max = 30) int out) {
-        ReferenceBackend backend = new ReferenceBackend();
-        Tensor src = backend.allocate(new Shape(2, 1, plane.height(), plane.width()));
-        Tensor dst = backend.allocate(new Shape(2, 1, out, out));
-        float[] two = new float[2 * plane.pixels().length];
-        System.arraycopy(plane.pixels(), 0, two, 0, plane.pixels().length);
-        for (int i = 0; i < plane.pixels().length; i++) two[plane.pixels().length + i] = 1 - plane.pixels()[i];
-        backend.upload(two, src);
-
-        backend.resizeBilinear(src, dst);
-
-        assertThat(((ReferenceBackend.HostTensor) dst).data())
-                .containsExactly(Resize.bilinearPlanes(two, 2, plane.height(), plane.width(), out, out));
+    /** A height and a width. */
+    record Size(int h, int w) {
     }
 
-    @Example
+    /** Heights and widths from 1 to {@code max}. */
+    static Gen<Size> sizes(int max) {
+        return integers().between(1, max).zip(integers().between(1, max), Size::new);
+    }
+
+    /** Up to 12 × 12 pixels in [0, 1], each drawn on its own, so a failure shrinks to a few simple pixels. */
+    static Gen<Plane> smallPlanes() {
+        return sizes(12).flatMap(s -> lists().of(floats().between(0, 1)).ofSize(s.h() * s.w())
+                .map(p -> new Plane(toArray(p), s.h(), s.w())));
+    }
+
+    static float[] toArray(List<Float> values) {
+        float[] a = new float[values.size()];
+        for (int i = 0; i < a.length; i++) a[i] = values.get(i);
+        return a;
+    }
+
+    @Test
+    void resizingAConstantImageGivesThatConstant() {
+        forAll(floats().between(0, 1), sizes(10), sizes(40)).tries(100).check((c, in, out) -> {
+            float[] image = new float[in.h() * in.w()];
+            Arrays.fill(image, c);
+
+            float[] resized = Resize.bilinear(image, in.h(), in.w(), out.h(), out.w());
+
+            // c·(1−f) + c·f is c up to a few roundings in double, ~2⁻⁵⁰ relative, far below half a float ulp: exact
+            assertThat(resized).containsOnly(c);
+        });
+    }
+
+    @Test
+    void resizingToTheSameSizeIsTheIdentity() {
+        forAll(smallPlanes()).tries(100).check(plane -> {
+            float[] out = Resize.bilinear(plane.pixels(), plane.height(), plane.width(), plane.height(), plane.width());
+
+            // (i + ½)·h/h − ½ is exactly i in double, so every weight is 0 or 1: exact equality
+            assertThat(out).containsExactly(plane.pixels());
+        });
+    }
+
+    @Test
+    void everyOutputPixelLiesBetweenTheDarkestAndBrightestInputPixel() {
+        forAll(smallPlanes(), sizes(40)).tries(100).check((plane, size) -> {
+            float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+            for (float p : plane.pixels()) {
+                min = Math.min(min, p);
+                max = Math.max(max, p);
+            }
+
+            float[] out = Resize.bilinear(plane.pixels(), plane.height(), plane.width(), size.h(), size.w());
+
+            // bilinear weights are non-negative and sum to one: each output is a convex combination
+            for (float v : out) assertThat(v).isBetween(min, max);
+        });
+    }
+
+    @Test
+    void theReferenceBackendResizesEachPlaneWithTheSameFormula() {
+        forAll(smallPlanes(), integers().between(1, 30)).tries(50).check((plane, out) -> {
+            try (ReferenceBackend backend = new ReferenceBackend()) {
+                Tensor src = backend.allocate(new Shape(2, 1, plane.height(), plane.width()));
+                Tensor dst = backend.allocate(new Shape(2, 1, out, out));
+                float[] two = new float[2 * plane.pixels().length];
+                System.arraycopy(plane.pixels(), 0, two, 0, plane.pixels().length);
+                for (int i = 0; i < plane.pixels().length; i++) two[plane.pixels().length + i] = 1 - plane.pixels()[i];
+                backend.upload(two, src);
+
+                backend.resizeBilinear(src, dst);
+
+                assertThat(((ReferenceBackend.HostTensor) dst).data())
+                        .containsExactly(Resize.bilinearPlanes(two, 2, plane.height(), plane.width(), out, out));
+            }
+        });
+    }
+
+    @Test
     void upsamplingTwoByTwoToFourByFourMatchesPyTorchsHalfPixelRule() {
         // source centres sit at output coordinates 0.5 and 2.5; outside them the edge value is held:
         // torch.nn.functional.interpolate([[0,1],[2,3]], size=4, mode='bilinear', align_corners=False)
@@ -97,7 +119,7 @@ class ResizeProperties {
                 2.0f, 2.25f, 2.75f, 3.0f);
     }
 
-    @Example
+    @Test
     void aNonIntegerScaleMatchesPyTorch() {
         // expected values printed by PyTorch 1.13 (Debian python3-torch):
         // F.interpolate(torch.arange(9.).reshape(1,1,3,3), size=(5,4), mode='bilinear', align_corners=False)

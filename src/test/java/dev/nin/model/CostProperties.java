@@ -1,6 +1,8 @@
 package dev.nin.model;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.nin.book.Chapters;
 import dev.nin.engine.reference.ReferenceBackend;
@@ -9,15 +11,9 @@ import dev.nin.model.LayerSpec.Linear;
 import dev.nin.model.MemoryCost.Breakdown;
 import dev.nin.model.MemoryCost.Optimizer;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 @Tag(Chapters.COUNTING)
 class CostProperties {
@@ -26,36 +22,41 @@ class CostProperties {
     record ConvCase(Conv2d conv, Shape input) {
     }
 
-    @Provide
-    Arbitrary<ConvCase> smallConvolutions() {
-        return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 3),
-                        Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 4),
-                        Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 2))
-                .flatAs((k, s, p, cIn, cOut, n) -> Arbitraries.integers().between(Math.max(1, k - 2 * p), 12)
-                        .map(h -> new ConvCase(new Conv2d(cIn, cOut, k, s, p), Shape.of(n, cIn, h, h + 1))));
+    record Kernel(int k, int s, int p) {
+    }
+
+    /** Kernel 1–5, stride 1–3, padding 0–2, and an input at least as large as the kernel after padding. */
+    static Gen<ConvCase> smallConvolutions() {
+        return integers().between(1, 5).zip(integers().between(1, 3), integers().between(0, 2), Kernel::new)
+                .flatMap(kernel -> integers().between(1, 4).zip(integers().between(1, 4), integers().between(1, 2),
+                        integers().between(Math.max(1, kernel.k() - 2 * kernel.p()), 12),
+                        (cIn, cOut, n, h) -> new ConvCase(new Conv2d(cIn, cOut, kernel.k(), kernel.s(), kernel.p()),
+                                Shape.of(n, cIn, h, h + 1))));
     }
 
     // tag::brute-force-macs[]
     /** Slides the kernel over the padded input, as a naive convolution does, and counts its MACs. */
-    @Property(tries = 100)
-    void convolutionMacsAreTheTapsOfANaiveConvolution(@ForAll("smallConvolutions") ConvCase c) {
-        Conv2d conv = c.conv();
-        int h = c.input().dim(2), w = c.input().dim(3);
-        int k = conv.kernel(), s = conv.stride(), p = conv.padding();
-        long taps = 0;
-        for (int n = 0; n < c.input().dim(0); n++)
-            for (int o = 0; o < conv.outChannels(); o++)
-                for (int top = -p; top + k <= h + p; top += s)        // every window position ...
-                    for (int left = -p; left + k <= w + p; left += s)
-                        taps += (long) conv.inChannels() * k * k;     // ... does C_in·k·k MACs
+    @Test
+    void convolutionMacsAreTheTapsOfANaiveConvolution() {
+        forAll(smallConvolutions()).tries(100).check(c -> {
+            Conv2d conv = c.conv();
+            int h = c.input().dim(2), w = c.input().dim(3);
+            int k = conv.kernel(), s = conv.stride(), p = conv.padding();
+            long taps = 0;
+            for (int n = 0; n < c.input().dim(0); n++)
+                for (int o = 0; o < conv.outChannels(); o++)
+                    for (int top = -p; top + k <= h + p; top += s)        // every window position ...
+                        for (int left = -p; left + k <= w + p; left += s)
+                            taps += (long) conv.inChannels() * k * k;     // ... does C_in·k·k MACs
 
-        assertThat(ComputeCost.macs(conv, conv.outputShape(c.input()))).isEqualTo(taps);
+            assertThat(ComputeCost.macs(conv, conv.outputShape(c.input()))).isEqualTo(taps);
+        });
     }
     // end::brute-force-macs[]
 
     // tag::weights-times-positions[]
     /** Independently: each weight (not bias) is used once per output position and image. */
-    @Example
+    @Test
     void ninMacsAreEachWeightTimesTheOutputPositionsItIsUsedAt() {
         NetworkSpec nin = Nin.spec();
         Shape image = Shape.of(1, 1, 224, 224);
@@ -71,17 +72,18 @@ class CostProperties {
     }
     // end::weights-times-positions[]
 
-    @Property(tries = 50)
-    void computeGrowsInProportionToTheBatch(@ForAll @IntRange(min = 1, max = 512) int batch) {
-        Shape image = Shape.of(1, 1, 224, 224);
-        for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
-            assertThat(ComputeCost.total(net, image.withBatch(batch))).isEqualTo(batch * ComputeCost.total(net, image));
-        }
+    @Test
+    void computeGrowsInProportionToTheBatch() {
+        forAll(integers().between(1, 512)).tries(50).check(batch -> {
+            Shape image = Shape.of(1, 1, 224, 224);
+            for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
+                assertThat(ComputeCost.total(net, image.withBatch(batch))).isEqualTo(batch * ComputeCost.total(net, image));
+            }
+        });
     }
 
     /** NiN-like stacks with stride-1 convolutions, so their smallest inputs stay small enough to allocate. */
-    @Provide
-    Arbitrary<NetworkSpec> ninLikeStacks() {
+    static Gen<NetworkSpec> ninLikeStacks() {
         return ParameterCountProperties.ninLikeStacks(1);
     }
 
@@ -100,60 +102,64 @@ class CostProperties {
 
     // tag::training-memory[]
     /** Allocates in the reference engine what training keeps, and reads the engine's own byte count. */
-    @Property(tries = 50)
-    void trainingMemoryIsWhatAnEngineAllocatesToTrain(@ForAll("ninLikeStacks") NetworkSpec net,
-            @ForAll @IntRange(min = 1, max = 4) int batch) {
-        Shape input = smallestInput(net, batch);
-        try (ReferenceBackend engine = new ReferenceBackend()) {
-            engine.allocate(input);                // kept for the first layer's backward
-            Shape x = input;
-            for (LayerSpec layer : net.layers()) {
-                x = layer.outputShape(x);
-                engine.allocate(x);                    // every output, kept for backward
-                for (Shape p : ParameterCount.parameterShapes(layer)) {
-                    engine.allocate(p);            // the parameter ...
-                    engine.allocate(p);            // ... and its gradient; SGD keeps no more
+    @Test
+    void trainingMemoryIsWhatAnEngineAllocatesToTrain() {
+        forAll(ninLikeStacks(), integers().between(1, 4)).tries(50).check((net, batch) -> {
+            Shape input = smallestInput(net, batch);
+            try (ReferenceBackend engine = new ReferenceBackend()) {
+                engine.allocate(input);                // kept for the first layer's backward
+                Shape x = input;
+                for (LayerSpec layer : net.layers()) {
+                    x = layer.outputShape(x);
+                    engine.allocate(x);                // every output, kept for backward
+                    for (Shape p : ParameterCount.parameterShapes(layer)) {
+                        engine.allocate(p);            // the parameter ...
+                        engine.allocate(p);            // ... and its gradient; SGD keeps no more
+                    }
                 }
+                assertThat(MemoryCost.training(net, input, Optimizer.SGD).total()).isEqualTo(engine.peakMemoryBytes());
             }
-            assertThat(MemoryCost.training(net, input, Optimizer.SGD).total()).isEqualTo(engine.peakMemoryBytes());
-        }
+        });
     }
     // end::training-memory[]
 
     // tag::prediction-memory[]
     /** Replays prediction with an allocator that frees each input as soon as the next layer has its output. */
-    @Property(tries = 50)
-    void predictionMemoryIsThePeakOfLiveActivations(@ForAll("ninLikeStacks") NetworkSpec net,
-            @ForAll @IntRange(min = 1, max = 8) int batch) {
-        Shape input = smallestInput(net, batch);
-        long live = input.size(), peak = live;
-        Shape x = input;
-        for (LayerSpec layer : net.layers()) {
-            Shape y = layer.outputShape(x);
-            live += y.size();            // allocate the output
-            peak = Math.max(peak, live);
-            live -= x.size();            // free the input
-            x = y;
-        }
-        Breakdown predicted = MemoryCost.prediction(net, input);
-        assertThat(predicted.activations()).isEqualTo(peak * MemoryCost.BYTES_PER_FLOAT);
-        assertThat(predicted.parameters()).isEqualTo(ParameterCount.of(net) * MemoryCost.BYTES_PER_FLOAT);
-        assertThat(predicted.gradients() + predicted.optimizerState()).isZero();
+    @Test
+    void predictionMemoryIsThePeakOfLiveActivations() {
+        forAll(ninLikeStacks(), integers().between(1, 8)).tries(50).check((net, batch) -> {
+            Shape input = smallestInput(net, batch);
+            long live = input.size(), peak = live;
+            Shape x = input;
+            for (LayerSpec layer : net.layers()) {
+                Shape y = layer.outputShape(x);
+                live += y.size();            // allocate the output
+                peak = Math.max(peak, live);
+                live -= x.size();            // free the input
+                x = y;
+            }
+            Breakdown predicted = MemoryCost.prediction(net, input);
+            assertThat(predicted.activations()).isEqualTo(peak * MemoryCost.BYTES_PER_FLOAT);
+            assertThat(predicted.parameters()).isEqualTo(ParameterCount.of(net) * MemoryCost.BYTES_PER_FLOAT);
+            assertThat(predicted.gradients() + predicted.optimizerState()).isZero();
+        });
     }
     // end::prediction-memory[]
 
     // tag::linear-in-batch[]
-    @Property(tries = 50)
-    void trainingMemoryIsAFixedPartPlusAPartPerExample(@ForAll @IntRange(min = 1, max = 1024) int batch) {
-        Shape image = Shape.of(1, 1, 224, 224);
-        for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
-            for (Optimizer optimizer : Optimizer.values()) {
-                Breakdown one = MemoryCost.training(net, image, optimizer);
-                Breakdown many = MemoryCost.training(net, image.withBatch(batch), optimizer);
-                long fixed = one.parameters() + one.gradients() + one.optimizerState();
-                assertThat(many.total()).isEqualTo(fixed + batch * one.activations());
+    @Test
+    void trainingMemoryIsAFixedPartPlusAPartPerExample() {
+        forAll(integers().between(1, 1024)).tries(50).check(batch -> {
+            Shape image = Shape.of(1, 1, 224, 224);
+            for (NetworkSpec net : List.of(Nin.spec(), AlexNet.spec())) {
+                for (Optimizer optimizer : Optimizer.values()) {
+                    Breakdown one = MemoryCost.training(net, image, optimizer);
+                    Breakdown many = MemoryCost.training(net, image.withBatch(batch), optimizer);
+                    long fixed = one.parameters() + one.gradients() + one.optimizerState();
+                    assertThat(many.total()).isEqualTo(fixed + batch * one.activations());
+                }
             }
-        }
+        });
     }
     // end::linear-in-batch[]
 }

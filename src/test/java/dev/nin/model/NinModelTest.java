@@ -1,7 +1,9 @@
 package dev.nin.model;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.nin.book.Chapters;
 import dev.nin.model.LayerSpec.Dropout;
@@ -16,12 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.GenerationMode;
-import net.jqwik.api.Property;
-import net.jqwik.api.Tag;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 @Tag(Chapters.NIN_MODEL)
 class NinModelTest {
@@ -30,7 +28,7 @@ class NinModelTest {
     /** PyTorch prints a block as {@code Sequential} and the pooling as {@code AdaptiveAvgPool2d}; our names for them. */
     static final Map<String, String> OUR_NAMES = Map.of("Sequential", NinBlock.NAME, "AdaptiveAvgPool2d", "GlobalAvgPool");
 
-    @Example
+    @Test
     void theTraceOfA224ImageMatchesTheChapterLineByLine() throws IOException {
         List<String> chapter = chapterTrace(); // copied verbatim from the chapter's output
         List<ShapeTrace.Line> ours = ShapeTrace.of(Nin.spec(), Shape.of(1, 1, 224, 224));
@@ -48,7 +46,7 @@ class NinModelTest {
     // end::chapter-trace[]
 
     // tag::chapter-layers[]
-    @Example
+    @Test
     void theModelHasTheChaptersStagesInTheChaptersOrder() {
         assertThat(Nin.spec().stages()).containsExactly(
                 NinBlock.of(1, 96, 11, 4, 0), Stage.of(new MaxPool2d(3, 2)),
@@ -61,7 +59,7 @@ class NinModelTest {
 
     // tag::minimum[]
     /** The oracle: PyTorch runs the chapter's net on 67×67 and fails on 66×66. */
-    @Example
+    @Test
     void theSmallestInputIs67AndSmallerInputsAreRejectedSayingSo() {
         assertThat(Nin.minimumInputSize()).isEqualTo(67);
         assertThatThrownBy(() -> Nin.spec(66))
@@ -69,21 +67,24 @@ class NinModelTest {
                 .hasMessageContaining("at least 67x67").hasMessageContaining("66");
     }
 
-    @Property(tries = 100)
-    void everyInputFrom67PixelsEndsInTenLogits(@ForAll @IntRange(min = 67, max = 600) int size,
-            @ForAll @IntRange(min = 1, max = 256) int batch) {
-        assertThat(Nin.spec(size).outputShape(Shape.of(batch, 1, size, size))).isEqualTo(Shape.of(batch, 10));
+    @Test
+    void everyInputFrom67PixelsEndsInTenLogits() {
+        forAll(integers().between(67, 600), integers().between(1, 256)).tries(100).check((size, batch) ->
+                assertThat(Nin.spec(size).outputShape(Shape.of(batch, 1, size, size))).isEqualTo(Shape.of(batch, 10)));
     }
 
-    @Property(generation = GenerationMode.EXHAUSTIVE) // all 66 sizes
-    void everyInputBelow67PixelsIsRejected(@ForAll @IntRange(min = 1, max = 66) int size) {
-        assertThatThrownBy(() -> Nin.spec(size)).hasMessageContaining("at least 67x67");
+    @Test
+    void everyInputBelow67PixelsIsRejected() {
+        for (int size = 1; size <= 66; size++) { // every one of the 66 sizes, not a sample of them
+            int tooSmall = size;
+            assertThatThrownBy(() -> Nin.spec(tooSmall)).as("size %d", size).hasMessageContaining("at least 67x67");
+        }
     }
     // end::minimum[]
 
     // tag::ninety-six[]
     /** The oracle: with PyTorch, a 96×96 input reaches global pooling as a 1×1 map. */
-    @Example
+    @Test
     void a96ImageReachesGlobalPoolingAsOnePixel() {
         List<ShapeTrace.Line> trace = ShapeTrace.of(Nin.spec(96), Shape.of(1, 1, 96, 96));
         assertThat(trace.get(7).output()).isEqualTo(Shape.of(1, 10, 1, 1));

@@ -1,5 +1,6 @@
 package dev.nin.model;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nin.book.Chapters;
@@ -9,12 +10,9 @@ import dev.nin.model.MemoryCost.Optimizer;
 import dev.nin.model.NinVariants.Variant;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The exercises' variants of NiN: each keeps NiN's shapes and differs from NiN, in parameters, MACs and
@@ -102,7 +100,7 @@ class NinVariantsProperties {
     }
 
     // tag::shapes[]
-    @Example
+    @Test
     void everyVariantKeepsNinsShapeAfterEveryStage() {
         List<Shape> nin = stageShapes(Nin.spec(), IMAGE);
         for (Variant v : NinVariants.all()) {
@@ -113,7 +111,7 @@ class NinVariantsProperties {
     // end::shapes[]
 
     // tag::removed-one-by-ones[]
-    @Example
+    @Test
     void oneOneByOnePerBlockRemovesOneOneByOneConvolutionAndItsReluFromEachBlock() {
         NetworkSpec nin = Nin.spec();
         Difference d = Difference.between(nin, NinVariants.oneOneByOnePerBlock(nin), IMAGE);
@@ -127,7 +125,7 @@ class NinVariantsProperties {
     // end::removed-one-by-ones[]
 
     // tag::heads[]
-    @Example
+    @Test
     void exerciseFoursVariantsChangeOnlyTheLastBlockAsTheirNamesSay() {
         NetworkSpec nin = Nin.spec();
         Stage last = NinVariants.lastBlock(nin);
@@ -170,7 +168,7 @@ class NinVariantsProperties {
         }
     }
 
-    @Example
+    @Test
     void eachVariantsCountsDifferFromNinsByExactlyTheLayersItChanges() {
         for (Variant v : NinVariants.all()) assertCountsDifferByTheChangedLayers(Nin.spec(), v.spec(), IMAGE);
     }
@@ -178,26 +176,27 @@ class NinVariantsProperties {
 
     // tag::random-stacks[]
     /** NiN-like stacks with stride 1, so a 128×128 input passes every one. */
-    @Provide
-    Arbitrary<NetworkSpec> ninLikeStacks() {
+    static Gen<NetworkSpec> ninLikeStacks() {
         return ParameterCountProperties.ninLikeStacks(1);
     }
 
-    @Property(tries = 100)
-    void droppingAOneByOneFromEveryBlockOfAnyStackSavesExactlyThatConvolution(@ForAll("ninLikeStacks") NetworkSpec net) {
-        Conv2d first = (Conv2d) net.layers().getFirst();
-        Shape image = Shape.of(1, first.inChannels(), 128, 128);
-        NetworkSpec fewer = NinVariants.oneOneByOnePerBlock(net);
+    @Test
+    void droppingAOneByOneFromEveryBlockOfAnyStackSavesExactlyThatConvolution() {
+        forAll(ninLikeStacks()).tries(100).check(net -> {
+            Conv2d first = (Conv2d) net.layers().getFirst();
+            Shape image = Shape.of(1, first.inChannels(), 128, 128);
+            NetworkSpec fewer = NinVariants.oneOneByOnePerBlock(net);
 
-        assertThat(stageShapes(fewer, image)).isEqualTo(stageShapes(net, image));
-        assertCountsDifferByTheChangedLayers(net, fewer, image);
-        assertCountsDifferByTheChangedLayers(net, NinVariants.withoutFinalRelu(net), image);
+            assertThat(stageShapes(fewer, image)).isEqualTo(stageShapes(net, image));
+            assertCountsDifferByTheChangedLayers(net, fewer, image);
+            assertCountsDifferByTheChangedLayers(net, NinVariants.withoutFinalRelu(net), image);
+        });
     }
     // end::random-stacks[]
 
     // tag::prediction-peak[]
     /** NiN's prediction peak is its first ReLU's input and output, which every variant keeps. */
-    @Example
+    @Test
     void predictionMemoryDiffersOnlyByTheParametersBecauseThePeakIsInTheFirstBlock() {
         NetworkSpec nin = Nin.spec();
         Shape batch = IMAGE.withBatch(128);
@@ -210,7 +209,7 @@ class NinVariantsProperties {
     }
     // end::prediction-peak[]
 
-    @Example
+    @Test
     void aBlockWithTwoOneByOnesIsTheChaptersBlock() {
         assertThat(NinBlock.withOneByOnes(96, 256, 5, 1, 2, 2)).isEqualTo(NinBlock.of(96, 256, 5, 1, 2));
     }

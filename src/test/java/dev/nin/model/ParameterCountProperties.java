@@ -1,6 +1,9 @@
 package dev.nin.model;
 
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.nin.book.Chapters;
 import dev.nin.engine.Tensor;
@@ -8,14 +11,9 @@ import dev.nin.engine.reference.ReferenceBackend;
 import dev.nin.model.LayerSpec.MaxPool2d;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 @Tag(Chapters.COUNTING)
 class ParameterCountProperties {
@@ -42,7 +40,7 @@ class ParameterCountProperties {
 
     // tag::nin[]
     /** The oracle: PyTorch's hooks count 1,992,166 for the chapter's net (blocks 30,336 / 746,240 / 1,180,800 / 34,790). */
-    @Example
+    @Test
     void ninsCountIsTheNumberOfItsWeightsAndBiases() {
         NetworkSpec nin = Nin.spec();
         List<Stage> blocks = nin.stages().stream().filter(s -> s.name().equals(NinBlock.NAME)).toList();
@@ -56,17 +54,15 @@ class ParameterCountProperties {
 
     // tag::random-stacks[]
     /** Two to four NiN blocks with random channels and kernels, with max pooling between them. */
-    @Provide
-    Arbitrary<NetworkSpec> ninLikeStacks() {
+    static Gen<NetworkSpec> ninLikeStacks() {
         return ninLikeStacks(3);
     }
 
-    static Arbitrary<NetworkSpec> ninLikeStacks(int maxStride) {
-        Arbitrary<int[]> block = Combinators.combine(Arbitraries.integers().between(1, 64),
-                Arbitraries.integers().between(1, 7), Arbitraries.integers().between(1, maxStride),
-                Arbitraries.integers().between(0, 2)).as((out, k, s, p) -> new int[] {out, k, s, p});
-        return Combinators.combine(Arbitraries.integers().between(1, 4), block.list().ofMinSize(2).ofMaxSize(4))
-                .as((inputChannels, blocks) -> {
+    static Gen<NetworkSpec> ninLikeStacks(int maxStride) {
+        Gen<int[]> block = integers().between(1, 64).zip(integers().between(1, 7), integers().between(1, maxStride),
+                integers().between(0, 2), (out, k, s, p) -> new int[] {out, k, s, p});
+        return integers().between(1, 4).zip(lists().of(block).ofSizeBetween(2, 4),
+                (inputChannels, blocks) -> {
                     List<Stage> stages = new ArrayList<>();
                     int channels = inputChannels;
                     for (int[] b : blocks) {
@@ -78,15 +74,17 @@ class ParameterCountProperties {
                 });
     }
 
-    @Property(tries = 100)
-    void everyNinLikeStacksCountIsTheNumberOfItsWeightsAndBiases(@ForAll("ninLikeStacks") NetworkSpec net) {
-        assertThat(ParameterCount.of(net)).isEqualTo(materialisedElements(net));
-        for (Stage stage : net.stages()) assertThat(ParameterCount.of(stage)).isEqualTo(materialisedElements(stage));
+    @Test
+    void everyNinLikeStacksCountIsTheNumberOfItsWeightsAndBiases() {
+        forAll(ninLikeStacks()).tries(100).check(net -> {
+            assertThat(ParameterCount.of(net)).isEqualTo(materialisedElements(net));
+            for (Stage stage : net.stages()) assertThat(ParameterCount.of(stage)).isEqualTo(materialisedElements(stage));
+        });
     }
     // end::random-stacks[]
 
     // tag::alexnet[]
-    @Example
+    @Test
     void alexNetCountedByTheSameCodeHoldsTwentyTimesMore() {
         NetworkSpec alexNet = AlexNet.spec();
         Shape image = Shape.of(1, 1, 224, 224);

@@ -137,7 +137,8 @@ public final class CudaBackend implements Backend {
     private void start() {
         List<Path> dirs = options.libraryDirs();
         trace("looking for libraries in " + dirs + ", then the system loader path");
-        rt = new CudaRuntime(NativeLibraries.load("the CUDA runtime", List.of("libcudart.so.13", "libcudart.so.12"), dirs, arena), arena);
+        // the libraries stay loaded for the process (NativeLibraries); this backend's arena holds only its memory
+        rt = new CudaRuntime(NativeLibraries.load("the CUDA runtime", List.of("libcudart.so.13", "libcudart.so.12"), dirs), arena);
         trace("CUDA runtime: " + rt.library.origin());
         int status = rt.deviceCountStatus();
         trace("cudaGetDeviceCount: status " + status + ", " + rt.lastDeviceCount() + " device(s)");
@@ -150,9 +151,10 @@ public final class CudaBackend implements Backend {
         if (rt.lastDeviceCount() <= options.device()) {
             throw new GpuUnavailableException("no usable GPU: " + rt.lastDeviceCount() + " CUDA device(s), asked for device " + options.device());
         }
-        driver = new CudaDriver(NativeLibraries.load("the CUDA driver", List.of("libcuda.so.1", "libcuda.so"), dirs, arena), arena);
-        Nvrtc nvrtc = Nvrtc.load(dirs, arena);
-        cudnn = new Cudnn(NativeLibraries.load("cuDNN 9", List.of("libcudnn.so.9"), dirs, arena), arena);
+        driver = new CudaDriver(NativeLibraries.load("the CUDA driver", List.of("libcuda.so.1", "libcuda.so"), dirs), arena);
+        Nvrtc nvrtc = Nvrtc.load(dirs);
+        cudnn = new Cudnn(NativeLibraries.load("cuDNN 9", List.of("libcudnn.so.9"), dirs), arena);
+        if (!cudnn.hasFusedConvBiasActivation()) Cudnn.sayFusedMissingOnce(cudnn.library, System.err);
         trace("driver " + driver.library.origin() + ", NVRTC " + nvrtc.library.origin() + ", cuDNN " + cudnn.library.origin()
                 + " (version " + Cudnn.version(cudnn.version()) + ")");
 
@@ -201,6 +203,23 @@ public final class CudaBackend implements Backend {
         provenance.put("math", options.strictFp32() ? "strict FP32 (CUDNN_FMA_MATH)" : "TF32 tensor cores allowed (CUDNN_DEFAULT_MATH)");
         provenance.put("convWorkspaceCapMiB", Long.toString(options.workspaceCapBytes() >> 20));
         provenance.put("libraries", String.join(", ", rt.library.origin(), driver.library.origin(), nvrtc.library.origin(), cudnn.library.origin()));
+        provenance.put("cudnn.fusedConvBiasActivation", cudnn.hasFusedConvBiasActivation() ? "bound" : "absent (separate calls)");
+    }
+
+    /**
+     * The backend's settings and library versions, and the full paths of every CUDA library file this process
+     * has mapped by now (read afresh: cuDNN opens its engine libraries and cuBLAS when first needed).
+     */
+    @Override
+    public Map<String, String> provenance() {
+        Map<String, String> now = new LinkedHashMap<>(provenance);
+        now.put("libraries.loaded", loadedLibraryFiles());
+        return Collections.unmodifiableMap(now);
+    }
+
+    static String loadedLibraryFiles() {
+        List<Path> files = NativeLibraries.mappedFiles(NativeLibraries.CUDA_FILES);
+        return files.isEmpty() ? "none found in /proc/self/maps" : String.join(", ", files.stream().map(Path::toString).toList());
     }
 
     private static String nvidiaDriverVersion() {
@@ -225,11 +244,6 @@ public final class CudaBackend implements Backend {
     @Override
     public String device() {
         return deviceName;
-    }
-
-    @Override
-    public Map<String, String> provenance() {
-        return Collections.unmodifiableMap(provenance);
     }
 
     public boolean strictFp32() {
@@ -501,6 +515,11 @@ public final class CudaBackend implements Backend {
      */
     private void decideFusion(ConvPlan p, Tensor x, Tensor w, Tensor b, Tensor y) {
         String key = p.key + " fused conv+bias+relu";
+        if (!cudnn.hasFusedConvBiasActivation()) {
+            p.fusion = ConvPlan.Fusion.UNFUSED;
+            convolutionChoices.put(key, "no: this cuDNN has no " + Cudnn.FUSED);
+            return;
+        }
         convolve(p, x, w, y);
         biasAct(y, b, true);
         double separate = sumOfSquares(y);

@@ -1,9 +1,11 @@
 package dev.nin.engine.gpu;
 
+import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -30,6 +32,10 @@ final class Cudnn {
     /** handle, alpha, desc, ptr, desc, ptr, convDesc, algo, workspace, workspaceBytes, beta, desc, ptr */
     private static final FunctionDescriptor CONV = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
             ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
+
+    /** The fused convolution + bias + activation call: optional, see {@link #hasFusedConvBiasActivation()}. */
+    static final String FUSED = "cudnnConvolutionBiasActivationForward";
+    private static final AtomicBoolean SAID_FUSED_MISSING = new AtomicBoolean();
 
     final NativeLibraries.Library library;
     private final MethodHandle getVersion, getErrorString, create, destroy, setStream,
@@ -70,12 +76,28 @@ final class Cudnn {
         backwardData = lib.function("cudnnConvolutionBackwardData", CONV);
         backwardFilter = lib.function("cudnnConvolutionBackwardFilter", CONV);
         // tag::bind-fused[]
-        biasActivationForward = lib.function("cudnnConvolutionBiasActivationForward", FunctionDescriptor.of(JAVA_INT,
+        // only a fast path needs it: a cuDNN without it runs the convolution, bias and ReLU as separate calls
+        biasActivationForward = lib.optionalFunction(FUSED, FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG,
-                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)).orElse(null);
         // end::bind-fused[]
         backwardBias = lib.function("cudnnConvolutionBackwardBias",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    /** Whether this cuDNN has {@value #FUSED}; without it the backend never tries the fused path. */
+    boolean hasFusedConvBiasActivation() {
+        return biasActivationForward != null;
+    }
+
+    /** The one line that says the fused path is off, and why. */
+    static String fusedMissingLine(NativeLibraries.Library lib) {
+        return "[gpu] cuDNN (" + lib.origin() + ") has no " + FUSED + ": convolution, bias and ReLU run as separate calls";
+    }
+
+    /** Says so once per process (the library is loaded once per process; GpuCheck opens several backends). */
+    static void sayFusedMissingOnce(NativeLibraries.Library lib, PrintStream out) {
+        if (SAID_FUSED_MISSING.compareAndSet(false, true)) out.println(fusedMissingLine(lib));
     }
 
     String describe(int status) {
@@ -248,6 +270,7 @@ final class Cudnn {
                               long workspaceBytes, MemorySegment alpha2, MemorySegment zDesc, MemorySegment z,
                               MemorySegment biasDesc, MemorySegment bias, MemorySegment activation,
                               MemorySegment yDesc, MemorySegment y) {
+        if (biasActivationForward == null) throw new IllegalStateException(FUSED + " is not in " + library.origin());
         try {
             return (int) biasActivationForward.invokeExact(handle, alpha1, xDesc, x, wDesc, w, conv, algo, workspace, workspaceBytes,
                     alpha2, zDesc, z, biasDesc, bias, activation, yDesc, y);

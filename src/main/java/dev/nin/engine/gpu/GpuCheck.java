@@ -75,6 +75,8 @@ public final class GpuCheck {
                 }
             }
         }
+        // after every backend opened and closed: what this process really ran with (cuDNN opens its engines when first used)
+        System.out.println("CUDA library files loaded: " + CudaBackend.loadedLibraryFiles());
         System.out.println(failures == 0 ? "GPU CHECK PASSED" : "GPU CHECK FAILED: " + failures + " failure(s)");
         System.exit(failures == 0 ? 0 : 1);
     }

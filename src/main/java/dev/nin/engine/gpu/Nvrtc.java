@@ -32,20 +32,20 @@ public final class Nvrtc {
     }
 
     /** Loads NVRTC from the user's directories or the loader path. */
-    public static Nvrtc load(Arena arena) {
-        return load(NativeLibraries.userDirectories(), arena);
+    public static Nvrtc load() {
+        return load(NativeLibraries.userDirectories());
     }
 
     /**
      * NVRTC opens its companion libnvrtc-builtins by name at compile time, which fails unless its directory is on
      * LD_LIBRARY_PATH; loading it first from NVRTC's own directory lets that look-up find it already loaded.
      */
-    static Nvrtc load(List<java.nio.file.Path> dirs, Arena arena) {
-        NativeLibraries.Library lib = NativeLibraries.load("NVRTC", List.of("libnvrtc.so.13", "libnvrtc.so.12"), dirs, arena);
+    static Nvrtc load(List<java.nio.file.Path> dirs) {
+        NativeLibraries.Library lib = NativeLibraries.load("NVRTC", List.of("libnvrtc.so.13", "libnvrtc.so.12"), dirs);
         if (lib.file() != null) {
             try (var files = java.nio.file.Files.list(lib.file().toAbsolutePath().getParent())) {
                 files.filter(f -> f.getFileName().toString().matches("libnvrtc-builtins\\.so\\.\\d+\\.\\d+"))
-                        .forEach(f -> java.lang.foreign.SymbolLookup.libraryLookup(f, arena));
+                        .forEach(f -> java.lang.foreign.SymbolLookup.libraryLookup(f, Arena.global()));  // for the process, as NVRTC
             } catch (java.io.IOException | IllegalArgumentException e) {
                 // not fatal here: compiling will report the missing builtins with NVRTC's own message
             }

@@ -81,7 +81,17 @@ public final class TorchNinResults {
         provenance.put("cudnn", top.path("cudnn").asText("unknown"));
         provenance.put("script", "torch_nin.py");
         provenance.put("file", file.getFileName().toString());
+        if (top.path("libraries").isArray() && !top.get("libraries").isEmpty()) {
+            List<String> libraries = new ArrayList<>();
+            top.get("libraries").forEach(l -> libraries.add(l.asText()));
+            provenance.put("libraries.loaded", String.join(", ", libraries));
+        }
         String[] outcome = outcome(metrics);
+        // written after every epoch: "complete": false is a run stopped by its budget or from outside
+        if (run.path("complete").isBoolean() && !run.get("complete").asBoolean() && outcome[0].equals(RunRecord.COMPLETED)) {
+            outcome = new String[]{RunRecord.INTERRUPTED, "stopped after " + metrics.size() + " of "
+                    + top.path("epochs").asText("?") + " epochs (torch_nin.py's --budget or the call's time limit)"};
+        }
         return new RunRecord("pytorch-reference", config, "PyTorch " + top.get("torch").asText(), top.get("device").asText(),
                 provenance, metrics, examplesPerSecond, Math.round(run.path("peak_mem_mib").asDouble() * 1024 * 1024),
                 trainingSeconds, outcome[0], outcome[1]);

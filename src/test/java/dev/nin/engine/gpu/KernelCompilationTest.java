@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Tag(Chapters.GPU)
 class KernelCompilationTest {
 
-    private static Nvrtc nvrtcOrSkip(Arena arena) {
+    private static Nvrtc nvrtcOrSkip() {
         try {
-            Nvrtc nvrtc = Nvrtc.load(arena);
+            Nvrtc nvrtc = Nvrtc.load();
             GpuStatus.write(KernelCompilationTest.class, "KernelCompilationTest compiled with NVRTC " + nvrtc.version() + " (" + nvrtc.library.origin() + ")");
             return nvrtc;
         } catch (GpuUnavailableException e) {
@@ -31,23 +29,19 @@ class KernelCompilationTest {
 
     @Test
     void theBackendKernelsCompileToAHopperCubin() {
-        try (Arena arena = Arena.ofConfined()) {
-            Nvrtc nvrtc = nvrtcOrSkip(arena);
-            byte[] cubin = nvrtc.compileToCubin(Kernels.source(), "kernels.cu", "sm_90");
-            assertThat(cubin).startsWith(0x7f, 'E', 'L', 'F');  // a cubin is an ELF image
-            String symbols = new String(cubin, java.nio.charset.StandardCharsets.ISO_8859_1);
-            for (Kernels.Kernel k : Kernels.Kernel.values()) assertThat(symbols).contains(k.symbol);
-        }
+        Nvrtc nvrtc = nvrtcOrSkip();
+        byte[] cubin = nvrtc.compileToCubin(Kernels.source(), "kernels.cu", "sm_90");
+        assertThat(cubin).startsWith(0x7f, 'E', 'L', 'F');  // a cubin is an ELF image
+        String symbols = new String(cubin, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (Kernels.Kernel k : Kernels.Kernel.values()) assertThat(symbols).contains(k.symbol);
     }
 
     @Test
     void aCompileErrorCarriesTheProgramLog() {
-        try (Arena arena = Arena.ofConfined()) {
-            Nvrtc nvrtc = nvrtcOrSkip(arena);
-            assertThatThrownBy(() -> nvrtc.compileToCubin("extern \"C\" __global__ void k() { undefined_name = 1; }", "broken.cu", "sm_90"))
-                    .isInstanceOf(CudaException.class)
-                    .hasMessageContaining("nvrtcCompileProgram(broken.cu")
-                    .hasMessageContaining("undefined_name");
-        }
+        Nvrtc nvrtc = nvrtcOrSkip();
+        assertThatThrownBy(() -> nvrtc.compileToCubin("extern \"C\" __global__ void k() { undefined_name = 1; }", "broken.cu", "sm_90"))
+                .isInstanceOf(CudaException.class)
+                .hasMessageContaining("nvrtcCompileProgram(broken.cu")
+                .hasMessageContaining("undefined_name");
     }
 }

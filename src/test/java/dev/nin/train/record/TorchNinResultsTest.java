@@ -44,6 +44,26 @@ class TorchNinResultsTest {
     }
 
     @Test
+    void aRunWrittenBeforeItsLastEpochReadsAsInterruptedWithTheLibrariesItLoaded() throws IOException {
+        Path file = dir.resolve("torch-partial.json");
+        Files.writeString(file, """
+                {"device": "NVIDIA H200", "torch": "2.11.0+cu130", "cudnn": 91900, "lr": 0.1, "batch_size": 128,
+                 "resize": 224, "amp": false, "epochs": 10, "complete": false,
+                 "libraries": ["/opt/torch/nvidia/cudnn/lib/libcudnn.so.9", "/usr/lib/x86_64-linux-gnu/libcuda.so.580.1"],
+                 "runs": [{"seed": 1, "epochs": [
+                   {"epoch": 1, "loss": 1.9, "train_acc": 0.3, "test_acc": 0.4, "epoch_s": 4.0}],
+                  "examples_per_s": 15000.0, "peak_mem_mib": 1422.0, "complete": false}]}
+                """);
+
+        RunRecord run = TorchNinResults.read(file).getFirst();
+
+        assertThat(run.outcome()).isEqualTo(RunRecord.INTERRUPTED);
+        assertThat(run.message()).isEqualTo("stopped after 1 of 10 epochs (torch_nin.py's --budget or the call's time limit)");
+        assertThat(run.provenance()).containsEntry("libraries.loaded",
+                "/opt/torch/nvidia/cudnn/lib/libcudnn.so.9, /usr/lib/x86_64-linux-gnu/libcuda.so.580.1");
+    }
+
+    @Test
     void aRunStuckAtChanceIsDeadAndOneThatLearnedCompleted() {
         EpochMetrics stuck = new EpochMetrics(10, 2.3026, 0.1, 0.1, 60, 1000);
         EpochMetrics learned = new EpochMetrics(10, 0.336, 0.874, 0.871, 60, 1000);

@@ -1,0 +1,62 @@
+package dev.nin.train;
+
+import dev.nin.book.Chapters;
+import dev.nin.data.Images;
+import dev.nin.engine.reference.ReferenceBackend;
+import dev.nin.model.NetworkSpec;
+import dev.nin.train.record.StudyRecord;
+import dev.nin.train.record.StudyRecord.StudyRun;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The study's grid on a GPU machine lent for minutes: seed by seed, so a budget that stops it early leaves whole
+ * seeds, and the record handed out after every run (the caller writes it) holds every run so far.
+ */
+@Tag(Chapters.TRAINING)
+class DeadRunStudyOrderTest {
+    static final int SIZE = 12, BATCH = 4;
+    final Images toy = ToyData.images(16, SIZE, 1);
+    final DeadRunStudy.Config config = new DeadRunStudy.Config(SIZE, BATCH, 3, List.of(0.1, 0.05), List.of(3L, 4L), 0, 1, 1);
+    final NetworkSpec tiny = TinyNin.spec(4);
+    // two networks told apart by name, as NiN and its control are (what they compute does not matter here)
+    final List<NetworkSpec> networks = List.of(tiny, new NetworkSpec("tiny control", tiny.stages()));
+
+    DeadRunStudy study(ReferenceBackend backend) {
+        return new DeadRunStudy(backend, config, new PrintStream(OutputStream.nullOutputStream()), networks);
+    }
+
+    @Test
+    void theGridRunsSeedBySeedAndEveryRunIsHandedOutAsItFinishes() {
+        List<StudyRecord> partial = new ArrayList<>();
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            StudyRecord all = study(backend).run(toy, toy, RunBudget.none(), partial::add);
+
+            assertThat(all.runs()).extracting(StudyRun::seed).containsExactly(3L, 3L, 3L, 3L, 4L, 4L, 4L, 4L);
+            assertThat(all.runs()).extracting(StudyRun::lr).containsExactly(0.1, 0.1, 0.05, 0.05, 0.1, 0.1, 0.05, 0.05);
+            String nin = networks.get(0).name(), control = networks.get(1).name();
+            assertThat(all.runs()).extracting(StudyRun::network).containsExactly(nin, control, nin, control, nin, control, nin, control);
+            assertThat(partial).extracting(r -> r.runs().size()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(partial.getLast().runs()).isEqualTo(all.runs());
+            assertThat(all.config()).containsEntry("runsPlanned", 8).doesNotContainKey("budgetSeconds");
+        }
+    }
+
+    @Test
+    void aSpentBudgetStopsTheGridAfterTheFirstRunAndTheRecordSaysWhatWasPlanned() {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            StudyRecord cut = study(backend).run(toy, toy, RunBudget.of(1e-9), r -> {
+            });
+
+            assertThat(cut.runs()).hasSize(1);
+            assertThat(cut.config()).containsEntry("runsPlanned", 8).containsEntry("budgetSeconds", 1e-9);
+        }
+    }
+}
