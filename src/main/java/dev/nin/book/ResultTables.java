@@ -62,10 +62,18 @@ final class ResultTables {
         sb.append("Outcome:: ").append(text(outcome(r, probes))).append('\n');
         sb.append("Peak memory:: ").append(mib(r.peakMemoryBytes())).append('\n');
         sb.append("Wall time:: ").append(fixed(r.wallSeconds(), 1)).append(" s\n");
-        sb.append("Record:: ").append(text("docs/results/" + path)).append(", its machine in ")
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
                 .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
         sb.append(epochTable(r)).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * The record file itself, as a link: Asciidoctor copies docs/results/ into the built book as
+     * {@code results/}, so a reader can open the JSON the numbers came from.
+     */
+    static String recordLink(String path) {
+        return "link:" + ResultsPartials.FOLDER + "/" + path.replace(" ", "%20") + "[docs/results/" + path.replace("]", "\\]") + "]";
     }
 
     /** The record's provenance, for the records appendix, under an anchor the run's partial links to. */
@@ -147,7 +155,7 @@ final class ResultTables {
         sb.append("|Peak memory |%s |%s |%s%n".formatted(mib(ours.peakMemoryBytes()),
                 torch == null ? "—" : mib(torch.peakMemoryBytes()), ratio(b.memoryRatio())));
         sb.append("|===\n\n");
-        sb.append("Record:: ").append(text("docs/results/" + path)).append(", its machine in ")
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
                 .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
         return sb.toString();
     }

@@ -29,7 +29,7 @@ final class StudyTables {
         for (StudyRecord.ProbedCheckpoint probe : s.checkpoints()) sb.append(probe(probe)).append('\n');
         sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');
         sb.append("Wall time:: ").append(fixed(s.wallSeconds(), 1)).append(" s\n");
-        sb.append("Record:: ").append(text("docs/results/" + path)).append(", its machine in ")
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
                 .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
         return sb.toString();
     }
