@@ -38,8 +38,14 @@ import java.util.function.ToDoubleFunction;
 public final class TrainingPlot {
 
     /** One line of the plot: its legend name, how to read it from an epoch, and d2l's colour and dash. */
-    record Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash) {
+    record Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash, boolean thin) {
+        Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash) {
+            this(name, value, colour, dash, false);
+        }
     }
+
+    /** The loss at every check point: a thin line under the epoch means, in a lighter shade of the loss's colour. */
+    static final String EVERY_CHECK_POINT = "train loss, every check point";
 
     /** d2l's styles: loss solid blue ("-"), train acc dashed magenta ("m--"), test acc dash-dot green ("g-."). */
     static final List<Metric> METRICS = List.of(
@@ -77,10 +83,15 @@ public final class TrainingPlot {
     /** One run: loss above, accuracies below, d2l's colours. */
     static JFreeChart chart(RunRecord run) {
         XYSeriesCollection loss = new XYSeriesCollection(series(METRICS.get(0).name(), run, METRICS.get(0).value()));
+        List<Metric> lossStyles = new ArrayList<>(List.of(METRICS.get(0)));
+        if (!run.checkPoints().isEmpty()) {
+            loss.addSeries(checkPoints(EVERY_CHECK_POINT, run));
+            lossStyles.add(new Metric(EVERY_CHECK_POINT, EpochMetrics::loss, lighter(METRICS.get(0).colour()), null, true));
+        }
         XYSeriesCollection accuracy = new XYSeriesCollection();
         accuracy.addSeries(series(METRICS.get(1).name(), run, METRICS.get(1).value()));
         accuracy.addSeries(series(METRICS.get(2).name(), run, METRICS.get(2).value()));
-        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), List.of(METRICS.get(0)));
+        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), lossStyles);
         XYPlot accuracyPanel = panel(accuracy, "accuracy", 1.0, List.of(METRICS.get(1), METRICS.get(2)));
         return assemble(configuration(run), run.device() + " · " + summary(run), List.of(run), lossPanel, accuracyPanel);
     }
@@ -95,6 +106,10 @@ public final class TrainingPlot {
             Color colour = RUN_COLOURS.get(i % RUN_COLOURS.size());
             loss.addSeries(series(l.label() + ": train loss", l.run(), EpochMetrics::loss));
             lossStyles.add(new Metric(l.label(), EpochMetrics::loss, colour, null));
+            if (!l.run().checkPoints().isEmpty()) {
+                loss.addSeries(checkPoints(l.label() + ": every check point", l.run()));
+                lossStyles.add(new Metric(l.label(), EpochMetrics::loss, lighter(colour), null, true));
+            }
             accuracy.addSeries(series(l.label() + ": test acc", l.run(), EpochMetrics::testAcc));
             accuracyStyles.add(new Metric(l.label(), EpochMetrics::testAcc, colour, null));
             accuracy.addSeries(series(l.label() + ": train acc", l.run(), EpochMetrics::trainAcc));
@@ -113,6 +128,18 @@ public final class TrainingPlot {
         return series;
     }
 
+    /** The check points' losses at their place in the run: step s of S in epoch e is at e − 1 + s/S. */
+    private static XYSeries checkPoints(String name, RunRecord run) {
+        XYSeries series = new XYSeries(name);
+        for (RunRecord.CheckPoint c : run.checkPoints())
+            if (Double.isFinite(c.loss())) series.add(c.epoch() - 1 + (double) c.step() / c.steps(), c.loss());
+        return series;
+    }
+
+    private static Color lighter(Color c) {
+        return new Color((c.getRed() + 255) / 2, (c.getGreen() + 255) / 2, (c.getBlue() + 255) / 2);
+    }
+
     private static double lossRange(XYSeriesCollection loss) {
         return Math.max(LN_10, loss.getSeriesCount() == 0 ? 0 : loss.getRangeUpperBound(false)) * 1.08;
     }
@@ -124,8 +151,10 @@ public final class TrainingPlot {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         renderer.setDrawSeriesLineAsPath(true); // one <path> per line in the SVG
         for (int s = 0; s < styles.size(); s++) {
-            renderer.setSeriesPaint(s, styles.get(s).colour());
-            renderer.setSeriesStroke(s, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, styles.get(s).dash(), 0f));
+            Metric style = styles.get(s);
+            renderer.setSeriesPaint(s, style.colour());
+            renderer.setSeriesStroke(s, new BasicStroke(style.thin() ? 1f : 2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, style.dash(), 0f));
+            if (style.thin()) renderer.setSeriesShapesVisible(s, false);
         }
         XYPlot plot = new XYPlot(lines, null, values, renderer);
         plot.setBackgroundPaint(Color.WHITE);
@@ -159,9 +188,10 @@ public final class TrainingPlot {
 
     private static JFreeChart assemble(String title, String subtitle, List<RunRecord> runs, XYPlot top, XYPlot bottom) {
         int last = runs.stream().mapToInt(r -> r.epochs().isEmpty() ? 1 : r.epochs().getLast().epoch()).max().orElse(1);
+        boolean withCheckPoints = runs.stream().anyMatch(r -> !r.checkPoints().isEmpty());
         NumberAxis epochs = new NumberAxis("epoch");
         epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        epochs.setRange(0.5, Math.max(1.5, last + 0.5));
+        epochs.setRange(withCheckPoints ? 0 : 0.5, Math.max(1.5, last + (withCheckPoints ? 0.1 : 0.5)));
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
         plot.setGap(14);
         plot.add(top, 1);

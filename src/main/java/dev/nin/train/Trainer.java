@@ -38,6 +38,8 @@ public final class Trainer {
     private final Path out;
     private final ProgressBar progress;
     private final PrintStream log;
+    /** The training loss at every check point of this process, for the record's loss curve. */
+    private final List<RunRecord.CheckPoint> checkPoints = new ArrayList<>();
     private EpochListener listener = epoch -> {
     };
     private Map<String, String> provenance;
@@ -138,7 +140,9 @@ public final class Trainer {
                 backend.download(stats, sums);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.update(epoch, config.epochs(), step, steps, examples / seconds, sums[0] / examples);
-                HealthCheck.Verdict v = health.check((sums[0] - windowLossSum) / (examples - windowStart), epoch, step);
+                double windowLoss = (sums[0] - windowLossSum) / (examples - windowStart);
+                if (Double.isFinite(windowLoss)) checkPoints.add(new RunRecord.CheckPoint(epoch, step, steps, windowLoss));
+                HealthCheck.Verdict v = health.check(windowLoss, epoch, step);
                 if (v.failed()) return new EpochResult(Double.NaN, Double.NaN, examples, seconds, v);
                 windowLossSum = sums[0];
                 windowStart = examples;
@@ -177,7 +181,7 @@ public final class Trainer {
         cfg.put("network", spec.name());
         RunRecord record = new RunRecord("train", cfg, backend.name(), backend.device(), provenance(),
                 List.copyOf(epochs), examplesPerSecond(epochs), backend.peakMemoryBytes(),
-                (System.nanoTime() - start) / 1e9, outcome, message);
+                (System.nanoTime() - start) / 1e9, outcome, message, List.copyOf(checkPoints));
         Files.createDirectories(out);
         RunRecords.write(record, out.resolve(RECORD));
         return record;

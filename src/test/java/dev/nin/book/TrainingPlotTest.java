@@ -112,6 +112,28 @@ class TrainingPlotTest {
     }
 
     @Test
+    void aRecordWithCheckPointsDrawsTheLossAtEveryOneBetweenTheEpochMeans() throws Exception {
+        RunRecord run = run(RunRecord.COMPLETED, 2.1, 1.3);
+        List<RunRecord.CheckPoint> points = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++)
+            for (int step = 20; step <= 100; step += 20) points.add(new RunRecord.CheckPoint(epoch, step, 100, 3.0 - epoch - step / 200.0));
+        run = new RunRecord(run.kind(), run.config(), run.backend(), run.device(), run.provenance(), run.epochs(),
+                run.examplesPerSecond(), run.peakMemoryBytes(), run.wallSeconds(), run.outcome(), run.message(), points);
+        Path file = dir.resolve("checkpoints.svg");
+
+        TrainingPlot.writeSvg(run, file);
+
+        Document svg = parse(file);
+        assertThat(allText(svg)).contains(TrainingPlot.EVERY_CHECK_POINT);
+        assertThat(linesThrough(svg, 2)).contains("train loss");   // the epoch means
+        NodeList paths = svg.getElementsByTagNameNS("*", "path");
+        long tenPointLines = 0;
+        for (int i = 0; i < paths.getLength(); i++)
+            if (((Element) paths.item(i)).getAttribute("d").chars().filter(c -> c == 'L').count() == 9) tenPointLines++;
+        assertThat(tenPointLines).as("one line through the ten check points").isEqualTo(1);
+    }
+
+    @Test
     void aRunWithoutEpochsStillDraws() throws Exception {
         Path file = dir.resolve("empty.svg");
 
