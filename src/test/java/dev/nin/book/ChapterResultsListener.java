@@ -101,7 +101,7 @@ public final class ChapterResultsListener implements TestExecutionListener {
     }
 
     static String table(List<Result> results) {
-        StringBuilder sb = new StringBuilder("[cols=\"2,4,1,>1,>1\",options=\"header\"]\n|===\n|Class |Property or test |Result |Tries |Checks\n");
+        StringBuilder sb = new StringBuilder("[cols=\"2,6,1,>1,>1\",options=\"header\"]\n|===\n|Class |Property or test |Result |Tries |Checks\n");
         for (Result r : results) {
             sb.append("|%s |`%s` |%s |%s |%s%n".formatted(r.testClass(), r.test(), r.status(), r.tries(), r.checks()));
         }
