@@ -1,14 +1,13 @@
 package dev.nin.book;
 
+import dev.nin.train.record.AtomicFile;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Renders a chart into an SVG file (via JFreeSVG's Graphics2D), written atomically. */
 final class Svg {
@@ -26,14 +25,7 @@ final class Svg {
         chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
         // no DOCTYPE: a reader parsing the file should not need to fetch the SVG DTD from w3.org
         String svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, svg, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // whole or not at all, readable by others like the run record beside it
+        AtomicFile.write(file, (out, channel) -> out.write(svg.getBytes(StandardCharsets.UTF_8)));
     }
 }

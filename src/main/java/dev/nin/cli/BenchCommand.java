@@ -4,6 +4,9 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import dev.nin.model.Nin;
 import dev.nin.train.Benchmark;
+import dev.nin.train.MemoryBudget;
+import dev.nin.train.RunLock;
+import dev.nin.train.Trainer;
 import dev.nin.train.record.BenchRecord;
 import dev.nin.train.record.RunRecords;
 
@@ -50,28 +53,54 @@ final class BenchCommand implements Command {
         if (batch < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0");
         var spec = Nin.spec(resize);
+        Path dir = f.path("--out", Path.of("runs"));
+        if (f.has("--torch")) requireTorch();  // before measuring ours, not after
         CudaLibsFlag.apply(f);
         Backends.Selection selection = Backends.select(f.string("--device", "auto"));
         BenchRecord record;
-        try (Backend backend = selection.backend()) {
+        try (Backend backend = selection.backend();
+             RunLock _ = lock(dir, spec, resize, batch, backend)) {
             out.println(selection.reason());
             out.printf(Locale.ROOT, "benchmarking NiN on %s: resize %d, batch %d, %d warm-up + %d timed steps%n",
                     backend.device(), resize, batch, warmup, steps);
             record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
                     Benchmark.measure(backend, spec, resize, batch, warmup, steps));
+            print(out, record.ours());
+            if (f.has("--torch")) {
+                record = record.withReference(torch(resize, batch, warmup, steps, out));
+                print(out, record.reference());
+                out.printf(Locale.ROOT, "ratios (ours / PyTorch): training %.2f, inference %.2f, peak memory %.2f%n",
+                        record.trainRatio(), record.inferenceRatio(), record.memoryRatio());
+            }
+            Path file = dir.resolve("bench-" + record.backend() + "-r" + resize + "-b" + batch + ".json");
+            RunRecords.write(record, file);
+            out.println("wrote " + file);
         }
-        print(out, record.ours());
-        if (f.has("--torch")) {
-            record = record.withReference(torch(resize, batch, warmup, steps, out));
-            print(out, record.reference());
-            out.printf(Locale.ROOT, "ratios (ours / PyTorch): training %.2f, inference %.2f, peak memory %.2f%n",
-                    record.trainRatio(), record.inferenceRatio(), record.memoryRatio());
-        }
-        Path file = f.path("--out", Path.of("runs")).resolve("bench-" + record.backend() + "-r" + resize + "-b" + batch + ".json");
-        Files.createDirectories(file.getParent());
-        RunRecords.write(record, file);
-        out.println("wrote " + file);
         return 0;
+    }
+
+    /** Refuses a batch that cannot fit, then locks the output folder (which also proves it writable): before measuring. */
+    private static RunLock lock(Path dir, dev.nin.model.NetworkSpec spec, int resize, int batch, Backend backend) throws IOException {
+        MemoryBudget.require(spec, resize, batch, backend);
+        return RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out");
+    }
+
+    /** Refuses --torch at once when python3 cannot import torch (a second or two), instead of after our measurement. */
+    static void requireTorch() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(TORCH_SCRIPT)) throw new IllegalArgumentException("--torch needs " + TORCH_SCRIPT + " (run from the repository root)");
+        Process p;
+        try {
+            p = new ProcessBuilder(python(), "-c", "import torch").redirectErrorStream(true).start();
+        } catch (IOException noPython) {
+            throw new IllegalArgumentException("--torch needs python3 with PyTorch: cannot run " + python() + " (" + noPython.getMessage() + ")");
+        }
+        String said = new String(p.getInputStream().readAllBytes()).strip();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) p.destroyForcibly();
+        if (p.isAlive() || p.exitValue() != 0) {
+            String last = said.isEmpty() ? "exit " + (p.isAlive() ? "timeout" : p.exitValue()) : said.lines().reduce((a, b) -> b).orElse("");
+            throw new IllegalArgumentException("--torch needs PyTorch, but " + python() + " cannot import torch (" + last
+                    + "); install it (Debian: apt-get install python3-torch) or leave out --torch");
+        }
     }
 
     private static void print(PrintStream out, BenchRecord.Measurement m) {
@@ -89,13 +118,17 @@ final class BenchCommand implements Command {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         withoutLauncherSettings(builder.environment());
-        Process p = builder.start();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
-                    + "); is PyTorch installed? apt-get install python3-torch, then run it by hand to see why");
+        try {
+            Process p = builder.start();
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("scripts/torch_bench.py failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
+                        + "); run it by hand to see why: " + String.join(" ", command));
+            }
+            return RunRecords.readTorchBench(result);
+        } finally {
+            Files.deleteIfExists(result);
         }
-        return RunRecords.readTorchBench(result);
     }
 
     /**
@@ -108,8 +141,13 @@ final class BenchCommand implements Command {
         environment.remove("NIN_LAUNCHER_SET");
     }
 
-    /** Debian's python3-torch installs for /usr/bin/python3; fall back to python3 on the PATH. */
-    private static String python() {
+    /**
+     * Debian's python3-torch installs for /usr/bin/python3; fall back to python3 on the PATH. The system property
+     * nin.python names another (tests use it for a python without torch).
+     */
+    static String python() {
+        String chosen = System.getProperty("nin.python");
+        if (chosen != null && !chosen.isBlank()) return chosen;
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 }

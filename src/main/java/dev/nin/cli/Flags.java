@@ -25,6 +25,7 @@ final class Flags {
             } else if (valued.contains(name)) {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.size() ? args.get(++i) : null);
                 if (value == null) throw new IllegalArgumentException(name + " needs a value");
+                if (value.isBlank()) throw new IllegalArgumentException(name + " needs a value, got an empty one");
                 values.put(name, value);
             } else {
                 Set<String> all = new java.util.TreeSet<>(valued);

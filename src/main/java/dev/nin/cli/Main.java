@@ -1,7 +1,5 @@
 package dev.nin.cli;
 
-import dev.nin.engine.Backends;
-
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -22,31 +20,33 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    /** Runs a command and returns the exit status: 0 done, 1 a training that did not complete, else {@link Failures}. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Failures.debugRequested());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, boolean debug) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(help());
-            return args.length == 0 ? 2 : 0;
+            return args.length == 0 ? Failures.BAD_INPUT : 0;
         }
         Command command = COMMANDS.get(args[0]);
         if (command == null) {
             err.println("nin: unknown command '" + args[0] + "'; the commands are " + String.join(", ", COMMANDS.keySet())
                     + " (./nin --help)");
-            return 2;
+            return Failures.BAD_INPUT;
         }
+        // tag::errors[]
         try {
             return command.run(List.of(Arrays.copyOfRange(args, 1, args.length)), out);
-        } catch (IllegalArgumentException badInput) {
-            err.println("nin " + args[0] + ": " + badInput.getMessage());
-            return 2;
-        } catch (Backends.UnavailableException noBackend) {
-            // e.g. --device gpu without a GPU: the message says which libraries were looked for where
-            err.println("nin " + args[0] + ": " + noBackend.getMessage());
-            return 3;
+        } catch (Exception | OutOfMemoryError | StackOverflowError failure) {  // every user error becomes one line here
+            return Failures.report(args[0], failure, err, debug);
         }
+        // end::errors[]
     }
 
     /** The text of {@code ./nin --help}. */

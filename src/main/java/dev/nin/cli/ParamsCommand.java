@@ -19,6 +19,11 @@ final class ParamsCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println("usage: ./nin params\n  NiN's learnable parameters per layer, per block and in total, and AlexNet's total");
+            return 0;
+        }
+        if (!args.isEmpty()) throw new IllegalArgumentException("takes no arguments, got " + String.join(" ", args));
         out.print(table(Nin.spec()));
         out.printf("%nAlexNet total: %,d parameters%n", ParameterCount.of(AlexNet.spec()));
         return 0;

@@ -16,6 +16,11 @@ final class ShapesCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println("usage: ./nin shapes [SIZE]\n  each stage's output shape for one 1xSIZExSIZE input (SIZE 224, the chapter's, by default; at least 67)");
+            return 0;
+        }
+        if (args.size() > 1) throw new IllegalArgumentException("takes at most one argument, the input size; got " + String.join(" ", args));
         int size = args.isEmpty() ? Nin.CHAPTER_INPUT_SIZE : parseSize(args.getFirst());
         out.print(ShapeTrace.format(Nin.spec(size), Shape.of(1, 1, size, size)));
         return 0;

@@ -3,12 +3,17 @@ package dev.nin.cli;
 import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
+import dev.nin.model.Nin;
+import dev.nin.train.Checkpoint;
 import dev.nin.train.DeadRunStudy;
+import dev.nin.train.MemoryBudget;
 import dev.nin.train.RunBudget;
+import dev.nin.train.RunLock;
 import dev.nin.train.record.RunRecords;
 import dev.nin.train.record.StudyRecord;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -63,26 +68,34 @@ final class StudyCommand implements Command {
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         Path file = f.path("--out", Path.of("runs", "study.json"));
         double budgetSeconds = f.number("--budget", 0);
-        if (budgetSeconds < 0) throw new IllegalArgumentException("--budget must be 0 (none) or a positive number of seconds, got " + budgetSeconds);
+        if (!(budgetSeconds >= 0)) throw new IllegalArgumentException("--budget must be 0 (none) or a positive number of seconds, got " + budgetSeconds);
         CudaLibsFlag.apply(f);
-        FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("--out " + file + " is a directory; name the record's file, e.g. " + file.resolve("study.json"));
+        // every refusal before the data loads and the grid runs: a checkpoint that does not read, too little memory,
+        // an output in use or not writable, a record that does not read
+        Checkpoint probed = f.has("--probe") ? Checkpoint.read(Path.of(f.string("--probe", null))) : null;
+        int resize = probed != null ? probed.config().resize() : config.resize();
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
-            out.println(selection.reason());
-            if (f.has("--probe")) {
-                StudyRecord study = RunRecords.read(file, StudyRecord.class);
-                var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), data.test());
-                RunRecords.write(study.with(probe), file);
-                out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
-                        probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+            MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), backend);
+            try (RunLock _ = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
+                StudyRecord study = probed != null ? RunRecords.read(file, StudyRecord.class) : null;
+                FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+                out.println(selection.reason());
+                if (probed != null) {
+                    var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), probed, data.test());
+                    RunRecords.write(study.with(probe), file);
+                    out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
+                            probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);
+                    return 0;
+                }
+                out.println("dead-run study on " + backend.device() + ": " + config);
+                StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test(), RunBudget.of(budgetSeconds),
+                        partial -> write(partial, file));
+                RunRecords.write(record, file);
+                out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
                 return 0;
             }
-            out.println("dead-run study on " + backend.device() + ": " + config);
-            StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test(), RunBudget.of(budgetSeconds),
-                    partial -> write(partial, file));
-            RunRecords.write(record, file);
-            out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
-            return 0;
         }
     }
 

@@ -5,7 +5,10 @@ import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import dev.nin.model.Nin;
+import dev.nin.model.NetworkSpec;
 import dev.nin.train.Checkpoint;
+import dev.nin.train.MemoryBudget;
+import dev.nin.train.RunLock;
 import dev.nin.train.ProgressBar;
 import dev.nin.train.Trainer;
 import dev.nin.train.TrainingConfig;
@@ -65,8 +68,10 @@ final class TrainCommand implements Command {
                   --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
-                  --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>)
-                  --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow)
+                  --out DIR    where run.json, run.svg and checkpoint.bin go (default: runs/<device>-r<R>-e<E>-lr<LR>-s<S>);
+                               one run at a time: DIR/nin.lock names the process that uses it; a DIR that
+                               holds another run's checkpoint takes --resume (or another DIR)
+                  --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
                 """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit());
     }
 
@@ -86,32 +91,47 @@ final class TrainCommand implements Command {
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         CudaLibsFlag.apply(f);
 
-        // the backend opens before the data loads, so a GPU that does not open is reported at once
+        // the backend opens before the data loads, so a GPU that does not open is reported at once; then every
+        // other refusal (memory, a folder in use or unwritable, a checkpoint that does not fit) before the data loads
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
-            FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
             Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s-r%d-e%d-lr%s-s%d",
                     backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
-            out.println(selection.reason());
-            out.printf(Locale.ROOT, "training NiN on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
-                    backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
-                    config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
-                    f.has("--chapter") ? " (the chapter's configuration)" : "");
-            if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);
-            out.println("records go to " + dir + "/ (" + Trainer.RECORD + ", run.svg, " + Trainer.CHECKPOINT + ")");
-            Trainer trainer = new Trainer(backend, spec, config, dir, ProgressBar.console(), out);
-            RunRecord record;
-            try {
-                record = trainer.train(data.train(), data.test(), f.has("--resume"));
-            } catch (Checkpoint.BrokenException e) {
-                throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
+            MemoryBudget.require(spec, config.resize(), config.batchSize(), backend);
+            try (RunLock _ = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {
+                return train(f, args, config, spec, selection, backend, dir, out);
             }
-            try {
-                TrainingPlot.writeSvg(record, dir.resolve("run.svg"));  // quietly: the output ends like the chapter's
-            } catch (IOException | LinkageError e) {  // e.g. a minimal JRE without java.desktop: the record is the result
-                System.err.println("nin train: could not draw " + dir.resolve("run.svg") + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
-            }
-            return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
         }
+    }
+
+    private static int train(Flags f, List<String> args, TrainingConfig config, NetworkSpec spec, Backends.Selection selection,
+                             Backend backend, Path dir, PrintStream out) throws IOException {
+        Trainer trainer = new Trainer(backend, spec, config, dir, ProgressBar.console(), out);
+        boolean resume = f.has("--resume");
+        try {
+            trainer.prepare(resume);
+        } catch (Checkpoint.BrokenException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
+        }
+        FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
+        out.println(selection.reason());
+        out.printf(Locale.ROOT, "training NiN on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
+                backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
+                config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
+                f.has("--chapter") ? " (the chapter's configuration)" : "");
+        if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);
+        out.println("records go to " + dir + "/ (" + Trainer.RECORD + ", " + Trainer.PLOT + ", " + Trainer.CHECKPOINT + ")");
+        RunRecord record;
+        try {
+            record = trainer.train(data.train(), data.test(), resume);
+        } catch (Checkpoint.BrokenException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; delete it to start afresh", e);
+        }
+        try {
+            TrainingPlot.writeSvg(record, dir.resolve(Trainer.PLOT));  // quietly: the output ends like the chapter's
+        } catch (IOException | LinkageError e) {  // e.g. a minimal JRE without java.desktop: the record is the result
+            System.err.println("nin train: could not draw " + dir.resolve(Trainer.PLOT) + " (" + e + "); the record " + dir.resolve(Trainer.RECORD) + " is complete");
+        }
+        return record.outcome().equals(RunRecord.COMPLETED) ? 0 : 1;
     }
 }

@@ -24,9 +24,9 @@ public record FashionMnist(Images train, Images test) {
     /** Debian's {@code dataset-fashion-mnist} package installs the files here. */
     public static final Path DEBIAN_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
 
-    /** {@code FASHION_MNIST_DIR} when set, else Debian's location. */
+    /** The system property {@code nin.fashion-mnist.dir}, else {@code FASHION_MNIST_DIR}, else Debian's location. */
     public static Path defaultDirectory() {
-        String dir = System.getenv("FASHION_MNIST_DIR");
+        String dir = System.getProperty("nin.fashion-mnist.dir", System.getenv("FASHION_MNIST_DIR"));
         return dir == null || dir.isBlank() ? DEBIAN_DIRECTORY : Path.of(dir);
     }
 
@@ -35,10 +35,15 @@ public record FashionMnist(Images train, Images test) {
         return load(defaultDirectory());
     }
 
+    /** Both splits from {@code dir}; test images of another size than the training images are refused, naming the file. */
     public static FashionMnist load(Path dir) throws IOException {
-        return new FashionMnist(
-                loadSplit(file(dir, TRAIN_IMAGES), file(dir, TRAIN_LABELS)),
-                loadSplit(file(dir, TEST_IMAGES), file(dir, TEST_LABELS)));
+        Images train = loadSplit(file(dir, TRAIN_IMAGES), file(dir, TRAIN_LABELS));
+        Path testImages = file(dir, TEST_IMAGES);
+        Images test = loadSplit(testImages, file(dir, TEST_LABELS));
+        if (test.height() != train.height() || test.width() != train.width())
+            throw new DataFileException(testImages, "holds images of " + test.height() + " × " + test.width() + " pixels, but the training images ("
+                    + file(dir, TRAIN_IMAGES) + ") are " + train.height() + " × " + train.width());
+        return new FashionMnist(train, test);
     }
 
     /** The name of class {@code label}, e.g. 9 → "ankle boot". */

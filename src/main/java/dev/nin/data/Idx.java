@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -68,11 +69,14 @@ public final class Idx {
     }
 
     private static DataInputStream open(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new DataFileException(file, "is a directory, not an IDX file");
         InputStream raw;
         try {
             raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
         } catch (NoSuchFileException e) {
             throw new DataFileException(file, "missing (no such file)", e);
+        } catch (AccessDeniedException e) {
+            throw new DataFileException(file, "not readable (permission denied)", e);
         }
         try {
             raw.mark(2);

@@ -1,6 +1,7 @@
 package dev.nin.train;
 
 import dev.nin.engine.Backend;
+import dev.nin.train.record.AtomicFile;
 import dev.nin.train.record.EpochMetrics;
 
 import java.io.BufferedInputStream;
@@ -10,12 +11,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -74,13 +71,11 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
         }
     }
 
+    /** Writes atomically ({@link AtomicFile}): a crash mid-write leaves the previous checkpoint intact. */
     public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        AtomicFile.write(file, (stream, channel) -> {
             CRC32 crc = new CRC32();
-            var out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
+            var out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(stream, 1 << 16), crc));
             out.write(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(config.resize());
@@ -102,17 +97,13 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
                 for (float f : e.getValue()) out.writeFloat(f);
             }
             out.flush();
-            new DataOutputStream(Channels.newOutputStream(channel)).writeLong(crc.getValue());
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            new DataOutputStream(stream).writeLong(crc.getValue());
+        });
     }
 
     public static Checkpoint read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no checkpoint to resume from");
+        if (Files.isDirectory(file)) throw new BrokenException(file, "it is a directory, not a checkpoint file", null);
+        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such checkpoint");
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CRC32 crc = new CRC32();
             var in = new DataInputStream(new CheckedInputStream(raw, crc));

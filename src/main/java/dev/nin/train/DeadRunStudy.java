@@ -49,9 +49,14 @@ public final class DeadRunStudy {
         public Config {
             lrs = List.copyOf(lrs);
             seeds = List.copyOf(seeds);
-            if (resize < 1 || batchSize < 1 || steps < 1 || checkEvery < 1 || lossEvery < 1)
-                throw new IllegalArgumentException("resize, batch size, steps and check intervals must be positive");
+            if (resize < 1) throw new IllegalArgumentException("--resize must be a positive number of pixels, got " + resize);
+            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            if (steps < 1) throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+            if (checkEvery < 1 || lossEvery < 1) throw new IllegalArgumentException("check intervals must be positive");
             if (lrs.isEmpty() || seeds.isEmpty()) throw new IllegalArgumentException("--lrs and --seeds need at least one value each");
+            for (double lr : lrs)
+                if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("--lrs must all be positive numbers, got " + lr);
+            if (limit < 0) throw new IllegalArgumentException("--limit must be 0 (all) or a positive number of examples, got " + limit);
         }
 
         Map<String, Object> toMap() {
@@ -151,7 +156,11 @@ public final class DeadRunStudy {
      * its alive fractions, its loss there, and whether any gradient flows back from that loss.
      */
     public ProbedCheckpoint probe(Path file, Images test) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
+        return probe(file, Checkpoint.read(file), test);
+    }
+
+    /** The same, with the checkpoint already read from {@code file} (a command reads it first, to refuse before working). */
+    public ProbedCheckpoint probe(Path file, Checkpoint cp, Images test) {
         int resize = cp.config().resize();
         Network net = new Network(backend, Nin.spec(resize), Shape.of(1, 1, resize, resize), config.batchSize());
         cp.restore(net);

@@ -6,7 +6,9 @@ import dev.nin.data.Images;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.model.NetworkSpec;
+import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
+import dev.nin.train.record.AtomicFile;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.Provenance;
 import dev.nin.train.record.RunRecord;
@@ -30,7 +32,9 @@ import java.util.Map;
 public final class Trainer {
     /** Steps between check points: progress, the health check, and the only waits for the backend. */
     public static final int CHECK_EVERY = 20;
-    public static final String RECORD = "run.json", CHECKPOINT = "checkpoint.bin";
+    public static final String RECORD = "run.json", CHECKPOINT = "checkpoint.bin", PLOT = "run.svg";
+    /** The lock file that keeps a second run out of the same folder ({@link RunLock}). */
+    public static final String LOCK = "nin.lock";
 
     private final Backend backend;
     private final NetworkSpec spec;
@@ -43,6 +47,9 @@ public final class Trainer {
     private EpochListener listener = epoch -> {
     };
     private Map<String, String> provenance;
+    /** What the sessions before a resumed one took, and when the first started (from the folder's record). */
+    private double earlierSeconds;
+    private RunRecord earlier;
 
     /** Called after each epoch's checkpoint is written (tests use it to interrupt a run). */
     public interface EpochListener {
@@ -63,25 +70,72 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Everything that can refuse the run before any work: removes the temporary files a killed write left in the
+     * folder (only one run uses a folder: hold its {@link RunLock}), refuses a disk too full for the checkpoints, and
+     * refuses a fresh run in a folder that holds another run's checkpoint; when resuming, reads the checkpoint and
+     * checks that it fits this configuration. Returns the checkpoint, or null when not resuming.
+     */
+    public Checkpoint prepare(boolean resume) throws IOException {
+        int stale = 0;
+        for (String name : new String[]{CHECKPOINT, RECORD, PLOT}) stale += AtomicFile.removeLeftovers(out.resolve(name));
+        if (stale > 0) log.printf("removed %d unfinished temporary file(s) in %s left by a run that was stopped while writing%n", stale, out);
+        requireSpace(Files.isDirectory(out) ? Files.getFileStore(out).getUsableSpace() : Long.MAX_VALUE);
+        Path file = out.resolve(CHECKPOINT);
+        if (!resume) {
+            // a fresh run would replace the checkpoint after its first epoch: the earlier run's work would be lost
+            if (Files.exists(file))
+                throw new IllegalArgumentException("--out " + out + " already holds a run (" + file + "); --resume continues it, "
+                        + "or delete it or choose another --out to start afresh");
+            return null;
+        }
+        // tag::resume-checks[]
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--resume: there is no checkpoint " + file
+                    + "; start the run without --resume (or name its folder with --out)");
+        }
+        Checkpoint cp = Checkpoint.read(file);
+        if (!config.canResume(cp.config())) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it was written for "
+                    + cp.config().toMap() + ", this run asks for " + config.toMap() + " (only --epochs may change)");
+        }
+        if (cp.epoch() > config.epochs()) {
+            throw new IllegalArgumentException("cannot resume from " + file + ": it holds " + cp.epoch() + " epochs, more than --epochs "
+                    + config.epochs() + "; give --epochs " + cp.epoch() + " or more");
+        }
+        // end::resume-checks[]
+        return cp;
+    }
+
+    /**
+     * The disk space a run needs at most: a new checkpoint is written beside the old one before it replaces it,
+     * so two checkpoints (4 bytes per parameter each), plus 1 MiB for the record and the plot.
+     */
+    public long diskBytesNeeded() {
+        return 2 * 4 * ParameterCount.of(spec) + (1 << 20);
+    }
+
+    /** Refuses, before the first epoch, a folder whose disk cannot hold what the run will write. */
+    void requireSpace(long usableBytes) {
+        if (usableBytes < diskBytesNeeded())
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "--out %s: its disk has %,d KiB free, the run writes up to %,d KiB (two checkpoints while one replaces the other, the record, the plot)",
+                    out, usableBytes >> 10, diskBytesNeeded() >> 10));
+    }
+
     public RunRecord train(Images trainSet, Images testSet, boolean resume) throws IOException {
         long start = System.nanoTime();
+        Checkpoint cp = prepare(resume);
         Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
         // tag::resume[]
-        if (resume) {
-            if (!Files.isRegularFile(out.resolve(CHECKPOINT))) {
-                throw new IllegalArgumentException("--resume: there is no checkpoint " + out.resolve(CHECKPOINT)
-                        + "; start the run without --resume (or name its folder with --out)");
-            }
-            Checkpoint cp = Checkpoint.read(out.resolve(CHECKPOINT));
-            if (!config.canResume(cp.config())) {
-                throw new IllegalArgumentException("cannot resume from " + out.resolve(CHECKPOINT) + ": it was written for "
-                        + cp.config().toMap() + ", this run asks for " + config.toMap() + " (only --epochs may change)");
-            }
+        if (cp != null) {
             cp.restore(net);
             epochs.addAll(cp.epochs());
+            earlier = earlierRecord();
+            earlierSeconds = earlier == null ? 0 : earlier.wallSeconds();
             log.printf("resuming after epoch %d of %d from %s%n", cp.epoch(), config.epochs(), out.resolve(CHECKPOINT));
         } else {
             net.initialize(config.seed(), config.init());
@@ -103,7 +157,11 @@ public final class Trainer {
                 listener.epochDone(epochs.getLast());
             }
         } catch (RuntimeException | IOException e) {
-            finish(epochs, RunRecord.INTERRUPTED, "stopped by " + e, start);
+            try {
+                finish(epochs, RunRecord.INTERRUPTED, "stopped by " + e, start);
+            } catch (IOException | RuntimeException alsoFailed) {  // e.g. the disk is full: the first failure is the news
+                e.addSuppressed(alsoFailed);
+            }
             throw e;
         }
         EpochMetrics last = epochs.getLast();
@@ -181,18 +239,54 @@ public final class Trainer {
         cfg.put("network", spec.name());
         RunRecord record = new RunRecord("train", cfg, backend.name(), backend.device(), provenance(),
                 List.copyOf(epochs), examplesPerSecond(epochs), backend.peakMemoryBytes(),
-                (System.nanoTime() - start) / 1e9, outcome, message, List.copyOf(checkPoints));
+                earlierSeconds + (System.nanoTime() - start) / 1e9, outcome, message, checkPointsSoFar(epochs));
         Files.createDirectories(out);
         RunRecords.write(record, out.resolve(RECORD));
         return record;
     }
 
-    /** Collected once per run: host, commit, date, and the backend's library versions. */
+    /**
+     * Collected once per session: host, commit, date, and the backend's library versions. A resumed run keeps the
+     * date its first session started and lists when each later one started under "resumed".
+     */
     private Map<String, String> provenance() {
         if (provenance == null) {
             provenance = new LinkedHashMap<>(Provenance.collect());
             backend.provenance().forEach((k, v) -> provenance.put("backend." + k, v));
+            if (earlier != null && earlier.provenance().containsKey("date")) {
+                String now = provenance.get("date"), before = earlier.provenance().get(RESUMED);
+                provenance.put("date", earlier.provenance().get("date"));
+                provenance.put(RESUMED, before == null ? now : before + ", " + now);
+            }
         }
         return provenance;
+    }
+
+    /**
+     * The loss at every check point of the run: the earlier sessions' (up to the epochs the checkpoint kept; a
+     * half-finished epoch is trained again) and this session's.
+     */
+    private List<RunRecord.CheckPoint> checkPointsSoFar(List<EpochMetrics> epochs) {
+        List<RunRecord.CheckPoint> all = new ArrayList<>();
+        int kept = epochs.isEmpty() ? 0 : checkPoints.isEmpty() ? epochs.getLast().epoch() : checkPoints.getFirst().epoch() - 1;
+        if (earlier != null)
+            for (RunRecord.CheckPoint c : earlier.checkPoints()) if (c.epoch() <= kept) all.add(c);
+        all.addAll(checkPoints);
+        return List.copyOf(all);
+    }
+
+    /** The provenance key listing the dates at which a run was resumed. */
+    public static final String RESUMED = "resumed";
+
+    /** The record the sessions before this one left in the folder, or null when there is none that reads. */
+    private RunRecord earlierRecord() {
+        Path file = out.resolve(RECORD);
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return RunRecords.read(file);
+        } catch (IOException e) {
+            log.println("the earlier record is unreadable, so the wall time counts from this session: " + e.getMessage());
+            return null;
+        }
     }
 }

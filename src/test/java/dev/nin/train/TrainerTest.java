@@ -13,10 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The training loop on the reference backend, with a tiny NiN on 10×10 toy images resized to 12×12. */
@@ -106,4 +108,69 @@ class TrainerTest {
         assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.DIVERGED);
     }
     // end::diverged[]
+
+    @Test
+    void resumingWithFewerEpochsThanTheCheckpointHoldsIsRefused(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(2), out).train(TRAIN, TEST, false);
+        assertThatThrownBy(() -> trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("it holds 2 epochs, more than --epochs 1").hasMessageContaining("--epochs 2 or more");
+        assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).epochs()).as("the record is untouched").hasSize(2);
+    }
+
+    @Test
+    void aResumedRecordAddsUpTheWallTimeAndKeepsTheFirstStartDate(@TempDir Path out) throws IOException {
+        RunRecord first = trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        RunRecord second = trainer(CONFIG.withEpochs(2), out).train(TRAIN, TEST, true);
+        RunRecord third = trainer(CONFIG.withEpochs(3), out).train(TRAIN, TEST, true);
+
+        assertThat(second.wallSeconds()).isGreaterThan(first.wallSeconds());
+        assertThat(third.wallSeconds()).isGreaterThan(second.wallSeconds())
+                // each session takes at least its own epochs' time
+                .isGreaterThanOrEqualTo(third.epochs().stream().mapToDouble(EpochMetrics::epochSeconds).sum());
+        assertThat(third.provenance().get("date")).isEqualTo(first.provenance().get("date"));
+        assertThat(third.provenance().get(Trainer.RESUMED).split(", ")).hasSize(2);
+        assertThat(first.provenance()).doesNotContainKey(Trainer.RESUMED);
+    }
+
+    @Test
+    void aTemporaryFileLeftByAKilledWriteIsRemovedAtTheNextStart(@TempDir Path out) throws IOException {
+        Path stale = Files.writeString(out.resolve(Trainer.CHECKPOINT + ".k1ll3d.tmp"), "half a checkpoint");
+        Path staleRecord = Files.writeString(out.resolve(Trainer.RECORD + ".x.tmp"), "{");
+        Path other = Files.writeString(out.resolve("notes.tmp"), "the user's");
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        assertThat(stale).doesNotExist();
+        assertThat(staleRecord).doesNotExist();
+        assertThat(other).exists();
+        assertThat(console.toString()).contains("removed 2 unfinished temporary file(s)");
+    }
+
+    @Test
+    void recordsAndCheckpointsGetTheModeOfAnyNewFileSoOthersMayReadThem(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        // what the umask gives a plain new file here (rw-r--r-- under the usual 022), not createTempFile's rw-------
+        var expected = Files.getPosixFilePermissions(Files.createFile(out.resolve("plain")));
+        assertThat(Files.getPosixFilePermissions(out.resolve(Trainer.RECORD))).isEqualTo(expected);
+        assertThat(Files.getPosixFilePermissions(out.resolve(Trainer.CHECKPOINT))).isEqualTo(expected);
+    }
+
+    @Test
+    void aDiskWithoutRoomForTwoCheckpointsIsRefusedBeforeTheFirstEpoch(@TempDir Path out) {
+        Trainer t = trainer(CONFIG, out);
+        long need = t.diskBytesNeeded();
+        assertThat(need).isEqualTo(2 * 4 * dev.nin.model.ParameterCount.of(TinyNin.spec(4)) + (1 << 20));
+        assertThatCode(() -> t.requireSpace(need)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> t.requireSpace(need - 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--out " + out).hasMessageContaining("free");
+    }
+
+    @Test
+    void aFreshRunIntoAFolderHoldingAnotherRunsCheckpointIsRefused(@TempDir Path out) throws IOException {
+        trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false);
+        byte[] before = Files.readAllBytes(out.resolve(Trainer.CHECKPOINT));
+        assertThatThrownBy(() -> trainer(CONFIG.withEpochs(1), out).train(TRAIN, TEST, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already holds a run").hasMessageContaining("--resume continues it");
+        assertThat(Files.readAllBytes(out.resolve(Trainer.CHECKPOINT))).as("the earlier run's work is kept").isEqualTo(before);
+    }
 }

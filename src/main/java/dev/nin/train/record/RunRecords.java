@@ -7,13 +7,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /** Run and bench records as pretty JSON files, written atomically so a reader never sees half a record. */
 public final class RunRecords {
@@ -29,20 +25,10 @@ public final class RunRecords {
      * over {@code file} in one step: a crash leaves either the old file or the new one, never a mixture.
      */
     public static void write(Object record, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = Channels.newOutputStream(channel)) {
-                JSON.writeValue(nonClosing(out), record);
-                out.write('\n');
-                channel.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, (out, channel) -> {
+            JSON.writeValue(nonClosing(out), record);
+            out.write('\n');
+        });
     }
     // end::write[]
 

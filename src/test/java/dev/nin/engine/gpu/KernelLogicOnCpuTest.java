@@ -55,6 +55,8 @@ class KernelLogicOnCpuTest {
     // end::shim[]
 
     private static Arena arena;
+    /** Where g++ wrote the library; removed as soon as it is loaded. */
+    private static Path compiledIn;
     private static SymbolLookup kernels;
     private static final ReferenceBackend ref = new ReferenceBackend();
     private final SplittableRandom random = new SplittableRandom(5);
@@ -62,6 +64,16 @@ class KernelLogicOnCpuTest {
     @BeforeAll
     static void compile() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("nin-kernels-cpu");
+        compiledIn = dir;
+        try {
+            compileIn(dir);
+        } finally {
+            // the loaded library stays mapped after its file is gone: nothing is left in the temp folder
+            deleteTree(dir);
+        }
+    }
+
+    private static void compileIn(Path dir) throws IOException, InterruptedException {
         Path source = dir.resolve("kernels_cpu.cpp"), library = dir.resolve("libkernels_cpu.so");
         Files.writeString(source, SHIM + Kernels.source());
         Process p;
@@ -78,6 +90,17 @@ class KernelLogicOnCpuTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0).as("g++ compiles kernels.cu with the CPU shim:\n" + log).isTrue();
         arena = Arena.ofShared();
         kernels = SymbolLookup.libraryLookup(library, arena);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    @Test
+    void theCompilationLeavesNothingInTheTempFolder() {
+        assertThat(compiledIn).doesNotExist();
     }
 
     @AfterAll
