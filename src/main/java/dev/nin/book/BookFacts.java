@@ -44,6 +44,10 @@ public final class BookFacts {
         Files.writeString(dir.resolve("exercises-variants.adoc"), variantTable(nin, NinVariants.all(), image));
         Files.writeString(dir.resolve("exercises-facts.adoc"), exerciseAttributes(nin, image));
         ArchitectureFigure.writeSvg(nin, alexNet, image, dir.resolve("nin-architecture.svg"));
+        Path results = Path.of(args.length > 1 ? args[1] : "docs/results");
+        Files.writeString(dir.resolve("exercises-memory.adoc"), ExerciseMemory.table(nin, results));
+        Files.writeString(dir.resolve("exercises-memory-facts.adoc"), ExerciseMemory.attributes(nin, results));
+        Files.writeString(dir.resolve("exercises-variant-runs.adoc"), VariantRuns.table(VariantRuns.read(results)));
     }
 
     /** Numbers the prose refers to, as AsciiDoc attributes ({nin-params} and so on). */

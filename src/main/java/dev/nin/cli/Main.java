@@ -15,7 +15,8 @@ public final class Main {
             "params", new ParamsCommand(),
             "train", new TrainCommand(),
             "bench", new BenchCommand(),
-            "study", new StudyCommand()));
+            "study", new StudyCommand(),
+            "check", new CheckCommand()));
 
     private Main() {
     }

@@ -6,6 +6,8 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
 import dev.nin.model.Nin;
 import dev.nin.model.NetworkSpec;
+import dev.nin.model.NinVariants;
+import dev.nin.model.Shape;
 import dev.nin.train.Checkpoint;
 import dev.nin.train.MemoryBudget;
 import dev.nin.train.RunLock;
@@ -46,10 +48,10 @@ final class TrainCommand implements Command {
             + "(with the chapter's Xavier init NiN sits at loss ln 10 for hundreds of steps at this size); --chapter runs d2l's configuration";
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--device", "--out", CudaLibsFlag.FLAG);
+    static final Set<String> VALUED = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--device", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--resume", "--chapter");
     /** The flags that change what is trained; without any of them (and without --chapter) the quick default says why it is what it is. */
-    static final Set<String> TRAINING_FLAGS = Set.of("--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--chapter");
+    static final Set<String> TRAINING_FLAGS = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--chapter");
 
     @Override
     public String summary() {
@@ -58,9 +60,11 @@ final class TrainCommand implements Command {
 
     static String usage() {
         return """
-                usage: ./nin train [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
+                usage: ./nin train [--variant NAME] [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
                                    [--limit N] [--init xavier|kaiming] [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
                   no flags     a quick run: resize %d, %d epochs, lr %s, batch %d, %s init, the first %,d training examples
+                  --variant    which network: %s (nin, the chapter's, is the default; the others are
+                               the exercises' variants: one 1×1 convolution per block, the 3×3 or 1×1 head, no final ReLU)
                   --chapter    the chapter's configuration: resize 224, 10 epochs, lr 0.1, batch 128, all 60,000
                   --limit N    train on the first N training examples (0 = all); the test set is always whole
                   --init       the convolution weights' start: xavier (the chapter's, variance 2/(fan_in+fan_out))
@@ -72,7 +76,7 @@ final class TrainCommand implements Command {
                                one run at a time: DIR/nin.lock names the process that uses it; a DIR that
                                holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
-                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit());
+                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.batchSize(), QUICK.init().label(), QUICK.limit(), String.join(", ", NinVariants.NAMES));
     }
 
     @Override
@@ -86,7 +90,9 @@ final class TrainCommand implements Command {
         TrainingConfig config = new TrainingConfig(f.integer("--resize", base.resize()), f.integer("--epochs", base.epochs()),
                 f.number("--lr", base.lr()), f.integer("--batch-size", base.batchSize()), f.longValue("--seed", base.seed()),
                 f.integer("--limit", base.limit()), f.has("--init") ? WeightInit.parse(f.string("--init", null)) : base.init());
-        var spec = Nin.spec(config.resize());  // rejects a too-small --resize, naming the minimum
+        String variant = f.string("--variant", "nin");
+        var spec = NinVariants.named(variant, Nin.spec(config.resize()));  // rejects a too-small --resize, naming the minimum
+        spec.outputShape(Shape.of(1, 1, config.resize(), config.resize()));  // and a size a variant cannot take
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         CudaLibsFlag.apply(f);
@@ -95,8 +101,8 @@ final class TrainCommand implements Command {
         // other refusal (memory, a folder in use or unwritable, a checkpoint that does not fit) before the data loads
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
-            Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s-r%d-e%d-lr%s-s%d",
-                    backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
+            Path dir = f.path("--out", Path.of("runs", String.format(Locale.ROOT, "%s%s-r%d-e%d-lr%s-s%d",
+                    variant.equals("nin") ? "" : variant + "-", backend.name(), config.resize(), config.epochs(), config.lr(), config.seed())));
             MemoryBudget.require(spec, config.resize(), config.batchSize(), backend);
             try (RunLock _ = RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out")) {
                 return train(f, args, config, spec, selection, backend, dir, out);
@@ -115,8 +121,8 @@ final class TrainCommand implements Command {
         }
         FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
         out.println(selection.reason());
-        out.printf(Locale.ROOT, "training NiN on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
-                backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
+        out.printf(Locale.ROOT, "training %s on %s: resize %d, %d epochs, lr %s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
+                spec.name(), backend.device(), config.resize(), config.epochs(), config.lr(), config.batchSize(), config.seed(), config.init().label(),
                 config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                 f.has("--chapter") ? " (the chapter's configuration)" : "");
         if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);

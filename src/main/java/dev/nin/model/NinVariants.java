@@ -3,7 +3,11 @@ package dev.nin.model;
 import dev.nin.model.LayerSpec.Conv2d;
 import dev.nin.model.LayerSpec.ReLU;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The networks the chapter's exercises ask about: NiN with one change each. Each is made by editing the
@@ -32,6 +36,34 @@ public final class NinVariants {
                 new Variant(4, "the last block is only its 3×3 convolution 384 → 10 and ReLU", convolutionHead(nin)),
                 new Variant(4, "the last block is one 1×1 convolution 384 → 10 and ReLU", oneByOneHead(nin)),
                 new Variant(4, "the last block has no final ReLU: class scores may be negative", withoutFinalRelu(nin)));
+    }
+
+    // tag::names[]
+    /** The names {@code ./nin train --variant} takes, each with the edit that makes it from NiN; "nin" is the chapter's. */
+    private static final Map<String, UnaryOperator<NetworkSpec>> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        BY_NAME.put("nin", net -> net);
+        BY_NAME.put("one-1x1", NinVariants::oneOneByOnePerBlock);
+        BY_NAME.put("head-3x3", NinVariants::convolutionHead);
+        BY_NAME.put("head-1x1", NinVariants::oneByOneHead);
+        BY_NAME.put("no-final-relu", NinVariants::withoutFinalRelu);
+    }
+
+    public static final List<String> NAMES = List.copyOf(BY_NAME.keySet());
+
+    /** The variant called {@code name}, made from {@code nin}; refuses an unknown name, listing the known ones. */
+    public static NetworkSpec named(String name, NetworkSpec nin) {
+        UnaryOperator<NetworkSpec> edit = BY_NAME.get(name);
+        if (edit == null) throw new IllegalArgumentException("--variant must be one of " + String.join(", ", NAMES) + ", got '" + name + "'");
+        return edit.apply(nin);
+    }
+    // end::names[]
+
+    /** The name of a network among the variants of the chapter's NiN, if it is one ("nin" for NiN itself). */
+    public static Optional<String> nameOf(NetworkSpec net) {
+        NetworkSpec nin = Nin.spec();
+        return NAMES.stream().filter(n -> named(n, nin).equals(net)).findFirst();
     }
 
     // tag::one-by-one-per-block[]

@@ -6,6 +6,7 @@ import dev.nin.data.Images;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.model.NetworkSpec;
+import dev.nin.model.NinVariants;
 import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
 import dev.nin.train.record.AtomicFile;
@@ -237,6 +238,7 @@ public final class Trainer {
     private RunRecord finish(List<EpochMetrics> epochs, String outcome, String message, long start) throws IOException {
         Map<String, Object> cfg = new LinkedHashMap<>(config.toMap());
         cfg.put("network", spec.name());
+        NinVariants.nameOf(spec).ifPresent(name -> cfg.put("variant", name));  // ./nin train --variant NAME
         RunRecord record = new RunRecord("train", cfg, backend.name(), backend.device(), provenance(),
                 List.copyOf(epochs), examplesPerSecond(epochs), backend.peakMemoryBytes(),
                 earlierSeconds + (System.nanoTime() - start) / 1e9, outcome, message, checkPointsSoFar(epochs));

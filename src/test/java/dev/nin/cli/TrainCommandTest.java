@@ -24,6 +24,7 @@ class TrainCommandTest {
             "train --init he             | --init must be xavier or kaiming, got 'he'",
             "train --device tpu          | --device must be one of [reference, cpu, gpu, auto], got 'tpu'",
             "train --fast                | unknown argument '--fast'",
+            "train --variant wide        | --variant must be one of nin, one-1x1, head-3x3, head-1x1, no-final-relu, got 'wide'",
             "train --seed                | --seed needs a value",
             "bench --resize 30           | NiN needs inputs of at least 67x67 pixels",
             "bench --steps 0             | --steps must be at least 1",

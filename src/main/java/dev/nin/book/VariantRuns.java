@@ -1,0 +1,84 @@
+package dev.nin.book;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nin.model.NinVariants;
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The exercises' training evidence: every committed run record that names its variant ({@code ./nin train
+ * --variant}), grouped by configuration and variant, with the final test accuracy's mean and range over seeds
+ * and the runs that did not complete.
+ */
+final class VariantRuns {
+
+    private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    private VariantRuns() {
+    }
+
+    /** The records under {@code results} whose configuration names a variant. */
+    static List<RunRecord> read(Path results) throws IOException {
+        if (!Files.isDirectory(results)) return List.of();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(results)) {
+            files = walk.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        List<RunRecord> runs = new ArrayList<>();
+        for (Path f : files) {
+            JsonNode json = JSON.readTree(Files.readAllBytes(f));
+            if (json != null && json.has("epochs") && json.has("outcome") && json.path("config").has("variant")) runs.add(RunRecords.read(f));
+        }
+        return runs;
+    }
+
+    /** One table per configuration (resize, epochs, lr, batch, init, examples), one row per variant in the book's order. */
+    static String table(List<RunRecord> runs) {
+        if (runs.isEmpty()) {
+            return "No variant runs are committed yet. `./nin train --variant NAME --seed S` writes one; its `run.json`, "
+                    + "copied under `docs/results/`, appears here.\n";
+        }
+        Map<String, Map<String, List<RunRecord>>> byConfig = new TreeMap<>();
+        for (RunRecord r : runs) {
+            Map<String, Object> c = r.config();
+            String config = "resize %s, %s epochs, lr %s, batch %s, %s init, %s examples, %s".formatted(c.get("resize"), c.get("epochs"),
+                    c.get("lr"), c.get("batchSize"), c.get("init"), "0".equals(String.valueOf(c.get("limit"))) ? "all" : c.get("limit"), r.device());
+            byConfig.computeIfAbsent(config, k -> new TreeMap<>()).computeIfAbsent(String.valueOf(c.get("variant")), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder sb = new StringBuilder();
+        byConfig.forEach((config, byVariant) -> {
+            sb.append(".").append(config).append('\n').append("""
+                    [cols="2,>1,>2,>2,>1",options="header"]
+                    |===
+                    |Variant |Seeds |Final test accuracy, mean |Lowest – highest |Not completed
+                    """);
+            List<String> order = new ArrayList<>(NinVariants.NAMES);
+            byVariant.keySet().stream().filter(v -> !order.contains(v)).forEach(order::add);
+            for (String variant : order) {
+                List<RunRecord> rs = byVariant.get(variant);
+                if (rs == null) continue;
+                double[] acc = rs.stream().map(RunRecord::lastEpoch).filter(e -> e != null).mapToDouble(EpochMetrics::testAcc).toArray();
+                long failed = rs.stream().filter(r -> !r.outcome().equals(RunRecord.COMPLETED)).count();
+                String seeds = String.join(", ", rs.stream().map(r -> String.valueOf(r.config().get("seed"))).toList());
+                sb.append("|%s |%s |%s |%s |%d%n".formatted(variant, seeds,
+                        acc.length == 0 ? "–" : "%.3f".formatted(Arrays.stream(acc).average().orElse(0)),
+                        acc.length == 0 ? "–" : "%.3f – %.3f".formatted(Arrays.stream(acc).min().orElse(0), Arrays.stream(acc).max().orElse(0)),
+                        failed));
+            }
+            sb.append("|===\n\n");
+        });
+        return sb.toString();
+    }
+}

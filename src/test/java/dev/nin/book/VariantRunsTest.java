@@ -1,0 +1,43 @@
+package dev.nin.book;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag(Chapters.EXERCISES)
+class VariantRunsTest {
+
+    static RunRecord run(String variant, long seed, double testAcc, String outcome) {
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("resize", 72, "epochs", 3, "lr", 0.05, "batchSize", 64, "seed", seed,
+                "limit", 0, "init", "kaiming"));
+        config.put("variant", variant);
+        return new RunRecord("train", config, "cpu", "2 cores, AMD EPYC", Map.of(),
+                List.of(new EpochMetrics(1, 1.0, 0.5, testAcc, 10, 100)), 100, 0, 10, outcome, "");
+    }
+
+    @Test
+    void recordsNamingAVariantBecomeOneRowPerVariantWithMeanRangeAndFailures(@TempDir Path results) throws Exception {
+        RunRecords.write(run("nin", 1, 0.80, RunRecord.COMPLETED), results.resolve("cpu/variants/nin-s1.json"));
+        RunRecords.write(run("nin", 2, 0.70, RunRecord.COMPLETED), results.resolve("cpu/variants/nin-s2.json"));
+        RunRecords.write(run("one-1x1", 1, 0.10, RunRecord.DEAD), results.resolve("cpu/variants/one-1x1-s1.json"));
+        List<RunRecord> runs = VariantRuns.read(results);
+        assertThat(runs).hasSize(3);
+        assertThat(VariantRuns.table(runs)).contains(".resize 72, 3 epochs, lr 0.05, batch 64, kaiming init, all examples, 2 cores, AMD EPYC")
+                .contains("|nin |1, 2 |0.750 |0.700 – 0.800 |0")
+                .contains("|one-1x1 |1 |0.100 |0.100 – 0.100 |1");
+    }
+
+    @Test
+    void withoutVariantRecordsTheTableSaysHowToMakeThem(@TempDir Path results) throws Exception {
+        assertThat(VariantRuns.table(VariantRuns.read(results))).startsWith("No variant runs are committed yet");
+    }
+}
