@@ -20,16 +20,7 @@ from torch import nn
 import torch.nn.functional as F
 
 
-def nin_block(i, o, k, s, p):
-    return nn.Sequential(nn.Conv2d(i, o, k, s, p), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU())
-
-
-def nin():
-    return nn.Sequential(
-        nin_block(1, 96, 11, 4, 0), nn.MaxPool2d(3, 2),
-        nin_block(96, 256, 5, 1, 2), nn.MaxPool2d(3, 2),
-        nin_block(256, 384, 3, 1, 1), nn.MaxPool2d(3, 2), nn.Dropout(0.5),
-        nin_block(384, 10, 3, 1, 1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+from d2l_nin import nin  # noqa: E402  (the chapter's network, beside this script)
 
 
 def peak_rss_bytes():

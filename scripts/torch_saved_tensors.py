@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """What PyTorch's autograd keeps for the backward pass of the chapter's NiN: the exercises' memory oracle.
 
-Builds exactly d2l's NiN (the same nn.Sequential as scripts/torch_bench.py), runs one training-mode forward
+Builds exactly d2l's NiN (scripts/d2l_nin.py), runs one training-mode forward
 pass and the chapter's loss (nn.CrossEntropyLoss) on random inputs of the given batch size and resize, and
 counts the tensors autograd saves for backward in two independent ways:
 
@@ -19,16 +19,7 @@ import torch
 from torch import nn
 
 
-def nin_block(i, o, k, s, p):
-    return nn.Sequential(nn.Conv2d(i, o, k, s, p), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU(), nn.Conv2d(o, o, 1), nn.ReLU())
-
-
-def nin():
-    return nn.Sequential(
-        nin_block(1, 96, 11, 4, 0), nn.MaxPool2d(3, 2),
-        nin_block(96, 256, 5, 1, 2), nn.MaxPool2d(3, 2),
-        nin_block(256, 384, 3, 1, 1), nn.MaxPool2d(3, 2), nn.Dropout(0.5),
-        nin_block(384, 10, 3, 1, 1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+from d2l_nin import nin  # noqa: E402  (the chapter's network, beside this script)
 
 
 def storage_key(t):

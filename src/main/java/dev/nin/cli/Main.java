@@ -16,7 +16,9 @@ public final class Main {
             "train", new TrainCommand(),
             "bench", new BenchCommand(),
             "study", new StudyCommand(),
-            "check", new CheckCommand()));
+            "check", new CheckCommand(),
+            "export", new ExportCommand(),
+            "evaluate", new EvaluateCommand()));
 
     private Main() {
     }

@@ -1,6 +1,5 @@
 package dev.nin.train;
 
-import dev.nin.engine.Backend;
 import dev.nin.train.record.AtomicFile;
 import dev.nin.train.record.EpochMetrics;
 
@@ -49,25 +48,15 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
 
     /** Copies the network's parameters from the backend. */
     public static Checkpoint of(Network network, TrainingConfig config, List<EpochMetrics> epochs) {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        for (Parameter p : network.parameters()) {
-            float[] v = new float[(int) p.value().size()];
-            network.backend().download(p.value(), v);
-            values.put(p.name(), v);
-        }
-        return new Checkpoint(config, List.copyOf(epochs), values);
+        return new Checkpoint(config, List.copyOf(epochs), Weights.of(network));
     }
 
     /** Loads the parameters into a network built from the same description. */
     public void restore(Network network) {
-        Backend backend = network.backend();
-        for (Parameter p : network.parameters()) {
-            float[] v = parameters.get(p.name());
-            if (v == null || v.length != p.value().size()) {
-                throw new IllegalArgumentException("the checkpoint does not fit this network: parameter " + p.name()
-                        + (v == null ? " is missing" : " has " + v.length + " values, the network needs " + p.value().size()));
-            }
-            backend.upload(v, p.value());
+        try {
+            Weights.into(network, parameters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replace("the weights do not", "the checkpoint does not"), e);
         }
     }
 

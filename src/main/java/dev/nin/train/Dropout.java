@@ -51,6 +51,11 @@ public final class Dropout implements Layer {
     }
     // end::dropout[]
 
+    /** The mask of the last training step (0, or 1/(1-p) where kept): the PyTorch oracle test hands it to PyTorch. */
+    public Tensor mask() {
+        return mask;
+    }
+
     @Override
     public void gradientInto(Tensor dx) {
         this.dx = dx;

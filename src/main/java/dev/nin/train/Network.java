@@ -53,7 +53,7 @@ public final class Network {
                 boolean reluNext = li + 1 < ls.size() && ls.get(li + 1) instanceof LayerSpec.ReLU;
                 switch (l) {
                     case LayerSpec.Conv2d c -> {
-                        layers.add(new Conv2d(backend, c, reluNext, si + "." + li));
+                        layers.add(new Conv2d(backend, c, reluNext, Weights.layerName(si, li)));
                         if (reluNext) li++;  // fused
                     }
                     case LayerSpec.ReLU r -> layers.add(new ReLU(backend));

@@ -215,14 +215,7 @@ public final class Trainer {
 
     /** The fraction of the test set classified right, in evaluation mode (dropout off, no gradients). */
     private double accuracy(Network net, Inputs inputs, Images test, Tensor stats) {
-        backend.fill(stats, 0);
-        for (Batch b : Batches.inOrder(test, config.batchSize())) {
-            Tensor logits = net.forward(inputs.load(b.pixels(), b.labels(), b.size()), false);
-            backend.softmaxCrossEntropy(logits, inputs.labels(), null, stats);
-        }
-        float[] sums = new float[2];
-        backend.download(stats, sums);
-        return sums[1] / test.count();
+        return Evaluation.accuracy(net, inputs, test, config.batchSize(), stats);
     }
 
     /** d2l's figure: all training examples over all training time. */
