@@ -54,10 +54,10 @@ class NativeLibrariesTest {
         List<Path> dirs = libmDirectories();
         assertThat(dirs).as("a folder holding libm.so.6").isNotEmpty();
         NativeLibraries.Library first, second;
-        try (Arena backend = Arena.ofShared()) {  // what a backend holds: its memory, not its libraries
+        try (Arena _ = Arena.ofShared()) {  // what a backend holds: its memory, not its libraries
             first = NativeLibraries.load("the C math library", List.of("libm.so.6"), dirs);
         }
-        try (Arena backend = Arena.ofShared()) {
+        try (Arena _ = Arena.ofShared()) {
             second = NativeLibraries.load("the C math library", List.of("libm.so.6"), dirs);
         }
         assertThat(second).isSameAs(first);
