@@ -43,6 +43,7 @@ public final class BookFacts {
         Files.writeString(dir.resolve("facts.adoc"), attributes(nin, alexNet, image));
         Files.writeString(dir.resolve("exercises-variants.adoc"), variantTable(nin, NinVariants.all(), image));
         Files.writeString(dir.resolve("exercises-facts.adoc"), exerciseAttributes(nin, image));
+        ArchitectureFigure.writeSvg(nin, alexNet, image, dir.resolve("nin-architecture.svg"));
         Path results = Path.of(args.length > 1 ? args[1] : "docs/results");
         Files.writeString(dir.resolve("exercises-memory.adoc"), ExerciseMemory.table(nin, results));
         Files.writeString(dir.resolve("exercises-memory-facts.adoc"), ExerciseMemory.attributes(nin, results));

@@ -54,7 +54,7 @@ final class ExerciseMemory {
                 |===
                 |Counted how |Kept for backward |Parameters and their gradients |Total
                 """.formatted(BATCH, RESIZE));
-        sb.append("|The book's model: the input and every layer's output (<<counting>>) |%s |%s |%s%n"
+        sb.append("|The book's model: the input and every layer's output (xref:counting.adoc[Counting]) |%s |%s |%s%n"
                 .formatted(BookFacts.mib(everyOutput), BookFacts.mib(2 * params), BookFacts.mib(everyOutput + 2 * params)));
         sb.append("|PyTorch's autograd, counted by `BackwardMemory.pytorch` |%s |%s |%s%n"
                 .formatted(BookFacts.mib(BackwardMemory.bytes(torch)), BookFacts.mib(2 * params), BookFacts.mib(BackwardMemory.bytes(torch) + 2 * params)));

@@ -7,7 +7,9 @@ import dev.nin.book.ResultsPartials.TorchBench;
 import dev.nin.train.record.BenchRecord;
 import dev.nin.train.record.BenchRecord.Measurement;
 import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.LayerActivity;
 import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.StudyRecord;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,21 +42,73 @@ final class ResultTables {
     }
     // end::closing-lines[]
 
+    /** The caption under every training figure: what a reader should look at first. */
+    static final String WHAT_TO_LOOK_AT = "Look at the loss (top) against the dotted ln 10 line: a run that learns leaves it "
+            + "within its first epoch, a dead run stays on it. Then the test accuracy (bottom) against chance, 0.1.";
+
     static String run(String path, Run entry) {
+        return run(path, entry, List.of());
+    }
+
+    /** A run: its figure with the configuration in the title, d2l's closing lines, outcome and per-epoch table. */
+    static String run(String path, Run entry, List<StudyRecord.ProbedCheckpoint> probes) {
         RunRecord r = entry.record();
         StringBuilder sb = new StringBuilder();
-        sb.append('.').append(text("NiN on " + r.backend() + " (" + r.device() + ")" + lrSuffix(r) + ": " + path)).append('\n');
+        sb.append('.').append(text(TrainingPlot.configuration(r) + ", on " + r.backend() + " (" + r.device() + "). "
+                + WHAT_TO_LOOK_AT)).append('\n');
         sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
                 .append(".svg[Training loss and accuracies per epoch,opts=inline]\n\n");
         sb.append("....\n").append(closingLines(r)).append("\n....\n\n");
-        sb.append("Outcome:: ").append(text(r.outcome() + (blank(r.message()) ? "" : ": " + r.message()))).append('\n');
+        sb.append("Outcome:: ").append(text(outcome(r, probes))).append('\n');
         sb.append("Peak memory:: ").append(mib(r.peakMemoryBytes())).append('\n');
         sb.append("Wall time:: ").append(fixed(r.wallSeconds(), 1)).append(" s\n");
-        if (!r.config().isEmpty()) sb.append("Configuration:: ").append(text(config(r.config()))).append('\n');
-        sb.append("Record:: ").append(text("docs/results/" + path)).append("\n\n");
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
+                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
         sb.append(epochTable(r)).append('\n');
-        sb.append(provenanceTable(r.provenance()));
         return sb.toString();
+    }
+
+    /**
+     * The record file itself, as a link: Asciidoctor copies docs/results/ into the built book as
+     * {@code results/}, so a reader can open the JSON the numbers came from.
+     */
+    static String recordLink(String path) {
+        return "link:" + ResultsPartials.FOLDER + "/" + path.replace(" ", "%20") + "[docs/results/" + path.replace("]", "\\]") + "]";
+    }
+
+    /** The record's provenance, for the records appendix, under an anchor the run's partial links to. */
+    static String provenance(String path, String name, Map<String, String> provenance) {
+        return "[#" + name + "]\n=== " + text(path) + "\n\n" + provenanceTable(provenance);
+    }
+
+    /**
+     * How a run ended, in words: "completed" with its epochs, or the health check's verdict; and when a probe
+     * of its checkpoint found the last ReLU silent, that it ended dead even though nothing stopped it.
+     */
+    static String outcome(RunRecord r, List<StudyRecord.ProbedCheckpoint> probes) {
+        String ended = RunRecord.COMPLETED.equals(r.outcome())
+                ? (r.epochs().size() == 1 ? "completed its one epoch" : "completed all " + r.epochs().size() + " epochs")
+                : r.outcome() + (blank(r.message()) ? "" : ": " + r.message());
+        for (StudyRecord.ProbedCheckpoint p : probes) {
+            if (!sameRun(r, p)) continue;
+            LayerActivity last = p.activity().isEmpty() ? null : p.activity().getLast();
+            if (last != null && !last.perChannel().isEmpty() && last.perChannel().stream().allMatch(c -> c == 0))
+                return ended + "; dead at the end: its checkpoint, probed, has no class channel of the last ReLU "
+                        + "positive on any probe image, and the loss there is " + fixed(p.loss(), 4) + " = ln 10";
+        }
+        return ended;
+    }
+
+    /** A probed checkpoint belongs to a run when every setting the probe names is the run's. */
+    static boolean sameRun(RunRecord r, StudyRecord.ProbedCheckpoint p) {
+        if (p.config().isEmpty()) return false;
+        for (var e : p.config().entrySet()) {
+            Object mine = r.config().get(e.getKey());
+            if (mine == null || !String.valueOf(mine).equals(String.valueOf(e.getValue()))) {
+                if (!(mine instanceof Number a && e.getValue() instanceof Number b && a.doubleValue() == b.doubleValue())) return false;
+            }
+        }
+        return r.epochs().size() == p.epochs();
     }
 
     static String epochTable(RunRecord r) {
@@ -88,8 +142,8 @@ final class ResultTables {
         BenchRecord b = entry.record();
         Measurement ours = b.ours(), torch = b.reference();
         StringBuilder sb = new StringBuilder();
-        sb.append('.').append(text("NiN speed on " + b.backend() + " (" + b.device() + "), " + b.resize() + "x" + b.resize()
-                + ", batch " + b.batchSize() + ": " + path)).append('\n');
+        sb.append('.').append(text("NiN speed on " + b.backend() + " (" + machine(b.device(), b.provenance()) + "), "
+                + b.resize() + "×" + b.resize() + ", batch " + b.batchSize())).append('\n');
         sb.append("image::{generated}/").append(ResultsPartials.FOLDER).append('/').append(entry.name())
                 .append(".svg[Images per second of ours and of PyTorch,opts=inline]\n\n");
         sb.append("[cols=\"2,>2,>2,>1\",options=\"header\"]\n|===\n|Measure |Ours: ").append(cell(ours.by()))
@@ -101,8 +155,9 @@ final class ResultTables {
         sb.append("|Peak memory |%s |%s |%s%n".formatted(mib(ours.peakMemoryBytes()),
                 torch == null ? "—" : mib(torch.peakMemoryBytes()), ratio(b.memoryRatio())));
         sb.append("|===\n\n");
-        sb.append("Record:: ").append(text("docs/results/" + path)).append("\n\n");
-        return sb.append(provenanceTable(b.provenance())).toString();
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
+                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
+        return sb.toString();
     }
 
     static String torchBench(String path, TorchBench entry) {
@@ -136,9 +191,13 @@ final class ResultTables {
      * ours or of the PyTorch reference at that lr — or a row saying there is none yet.
      */
     static String learnerComparison(List<Run> runs) {
+        return learnerComparison(runs, List.of());
+    }
+
+    static String learnerComparison(List<Run> runs, List<StudyRecord.ProbedCheckpoint> probes) {
         StringBuilder sb = new StringBuilder("""
                 .The learner's runs on a GTX 1660 Ti (quoted from their notes) beside our records at the same lr
-                [cols="4,>1,>1,>1,>1,>1,>2,2",options="header"]
+                [cols="4,>1,>1,>2,>2,>2,>2,3",options="header"]
                 |===
                 |Run |lr |Loss |Train acc |Test acc |Examples/s |Peak memory |Outcome
                 """);
@@ -159,7 +218,7 @@ final class ResultTables {
                 sb.append("|%s |%s |%s |%s |%s |%s |%s |%s%n".formatted(cell(who(run)), lrText(lr),
                         last == null ? "—" : fixed(last.loss(), 3), last == null ? "—" : fixed(last.trainAcc(), 3),
                         last == null ? "—" : fixed(last.testAcc(), 3), fixed(r.examplesPerSecond(), 1),
-                        mib(r.peakMemoryBytes()), cell(r.outcome())));
+                        mib(r.peakMemoryBytes()), cell(shortOutcome(r, probes))));
             }
         }
         sb.append("|===\n\n");
@@ -173,6 +232,11 @@ final class ResultTables {
     }
     // end::learner-comparison[]
 
+    /** The outcome column: "completed", or "dead at the end (probed)" when its probed checkpoint was dead. */
+    static String shortOutcome(RunRecord r, List<StudyRecord.ProbedCheckpoint> probes) {
+        return outcome(r, probes).contains("dead at the end") ? "dead at the end (probed), not stopped" : r.outcome();
+    }
+
     /** "gpu-nin-lr0.1: NiN on gpu (NVIDIA H100), resize 224, 10 epochs" — enough to judge whether a row compares. */
     static String who(Run run) {
         RunRecord r = run.record();
@@ -180,7 +244,7 @@ final class ResultTables {
         parts.add(run.name() + ": " + r.backend() + " on " + r.device());
         Object resize = r.config().get("resize");
         if (resize != null) parts.add("resize " + resize);
-        parts.add(r.epochs().size() + " epochs");
+        parts.add(TrainingPlot.plural(r.epochs().size(), "epoch"));
         return String.join(", ", parts);
     }
 
@@ -205,35 +269,41 @@ final class ResultTables {
             return "No bench record yet in `docs/results/`: the speed comparison with PyTorch fills in when one is committed.\n";
         StringBuilder sb = new StringBuilder("""
                 .NiN speed, ours against PyTorch on the same machine (ratio above 1: ours faster, or ours uses more memory)
-                [cols="2,>1,>1,>2,>2,>1,>2,>2,>1,>1,3",options="header"]
+                [cols="3,>2,>2,>2,>2,>2,>2,>2",options="header"]
                 |===
-                |Record |Input |Batch |Ours train, images/s |PyTorch train |Ratio |Ours inference, images/s |PyTorch inference |Ratio |Memory ratio |Machine
+                |Input, batch |Training, ours |PyTorch |Ratio |Inference, ours |PyTorch |Ratio |Memory ratio
                 """);
         for (Bench entry : benches) {
             BenchRecord b = entry.record();
             Measurement t = b.reference();
-            sb.append("|%s |%d² |%d |%s |%s |%s |%s |%s |%s |%s |%s%n".formatted(cell(entry.name()), b.resize(), b.batchSize(),
+            sb.append("|%d×%d, batch %d |%s |%s |%s |%s |%s |%s |%s%n".formatted(b.resize(), b.resize(), b.batchSize(),
                     fixed(b.ours().trainImagesPerSecond(), 1), t == null ? "—" : fixed(t.trainImagesPerSecond(), 1), ratio(b.trainRatio()),
                     fixed(b.ours().inferenceImagesPerSecond(), 1), t == null ? "—" : fixed(t.inferenceImagesPerSecond(), 1),
-                    ratio(b.inferenceRatio()), ratio(b.memoryRatio()), cell(machine(b.device(), b.provenance()))));
+                    ratio(b.inferenceRatio()), ratio(b.memoryRatio())));
         }
         for (TorchBench entry : torchAlone) {
             Measurement t = entry.measurement();
-            sb.append("|%s (PyTorch alone) |— |— |— |%s |— |— |%s |— |— |%s%n".formatted(cell(entry.name()),
-                    fixed(t.trainImagesPerSecond(), 1), fixed(t.inferenceImagesPerSecond(), 1),
-                    cell(machine(null, entry.provenance()))));
+            sb.append("|%s (PyTorch alone) |— |%s |— |— |%s |— |—%n".formatted(cell(entry.name()),
+                    fixed(t.trainImagesPerSecond(), 1), fixed(t.inferenceImagesPerSecond(), 1)));
         }
-        return sb.append("|===\n").toString();
+        sb.append("|===\n\n");
+        List<String> machines = new ArrayList<>();
+        for (Bench entry : benches) machines.add(machine(entry.record().device(), entry.record().provenance()));
+        for (TorchBench entry : torchAlone) machines.add(machine(null, entry.provenance()));
+        List<String> distinct = machines.stream().distinct().toList();
+        sb.append("Images per second; a ratio above 1 means ours is faster, or, for memory, that ours uses more. Measured on ")
+                .append(cell(String.join("; ", distinct))).append(", both programs on the same machine one after the other.\n");
+        return sb.toString();
     }
 
     /** The device, then the GPU and CPU the provenance names (with cores), without repeats. */
     static String machine(String device, Map<String, String> provenance) {
         List<String> parts = new ArrayList<>();
         for (String part : new String[]{device, provenance.get("gpu"), provenance.get("cpu")})
-            if (part != null && !part.isBlank() && !parts.contains(part)) parts.add(part);
+            if (part != null && !part.isBlank() && parts.stream().noneMatch(p -> p.contains(part))) parts.add(part);
         String cores = provenance.get("cores");
         String text = String.join(", ", parts);
-        return cores == null ? text : text + ", " + cores + " cores";
+        return cores == null || text.contains(cores + " cores") ? text : text + ", " + cores + " cores";
     }
 
     static String ratio(Double r) {

@@ -44,7 +44,19 @@ public final class ResultsPartials {
     /** Folders whose group partial exists even before their first record. */
     static final List<String> GROUPS = List.of("gpu", "cpu", "bench");
 
-    static final String ALL = "all", LEARNER_COMPARISON = "learner-comparison", BENCH_COMPARISON = "bench-comparison";
+    static final String ALL = "all", LEARNER_COMPARISON = "learner-comparison", BENCH_COMPARISON = "bench-comparison",
+            PROVENANCE = "provenance", FACTS = "facts";
+
+    /**
+     * Figures that put runs side by side, for the training chapter's story: {@code compare-<id>.adoc} (with its
+     * SVG), each run in its own colour. The title is what the runs share, each legend entry what differs.
+     */
+    record Comparison(String id, List<String> records) {
+    }
+
+    static final List<Comparison> COMPARISONS = List.of(
+            new Comparison("working-and-dying", List.of("cpu/quick-default-kaiming.json", "cpu/nin-quick.json")),
+            new Comparison("xavier-and-kaiming", List.of("cpu/quick-xavier-lr0.05.json", "cpu/quick-kaiming-lr0.05.json")));
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -91,8 +103,15 @@ public final class ResultsPartials {
         clean(out);
         Files.createDirectories(out);
         List<Path> written = new ArrayList<>();
+        List<StudyRecord.ProbedCheckpoint> probes = entries(sources, Study.class).stream()
+                .flatMap(study -> study.record().checkpoints().stream()).toList();
+        List<String> provenances = new ArrayList<>();
         for (Source source : sources) {
-            for (Entry entry : source.entries()) written.addAll(writeEntry(source, entry, out));
+            for (Entry entry : source.entries()) {
+                written.addAll(writeEntry(source, entry, out, probes));
+                written.add(write(out, entry.name() + "-provenance", provenance(source, entry)));
+                provenances.add(entry.name() + "-provenance");
+            }
             if (source.entries().size() != 1 || !source.entries().getFirst().name().equals(source.name()))
                 written.add(write(out, source.name(), ResultTables.includes(source.entries().stream().map(Entry::name).toList())));
         }
@@ -106,17 +125,55 @@ public final class ResultsPartials {
         written.add(write(out, ALL, sources.isEmpty() ? ResultTables.noRecord("docs/results/")
                 : ResultTables.includes(sources.stream().map(Source::name).toList())));
         List<Run> runs = entries(sources, Run.class);
-        written.add(write(out, LEARNER_COMPARISON, ResultTables.learnerComparison(runs)));
+        written.add(write(out, LEARNER_COMPARISON, ResultTables.learnerComparison(runs, probes)));
+        written.add(write(out, PROVENANCE, provenances.isEmpty() ? ResultTables.noRecord("docs/results/") : ResultTables.includes(provenances)));
+        written.add(write(out, FACTS, RecordFacts.attributes(runs)));
+        for (Comparison comparison : COMPARISONS) written.addAll(writeComparison(comparison, sources, out));
         written.add(write(out, BENCH_COMPARISON, ResultTables.benchComparison(entries(sources, Bench.class), entries(sources, TorchBench.class))));
         return written;
     }
 
-    private static List<Path> writeEntry(Source source, Entry entry, Path out) throws IOException {
+    private static String provenance(Source source, Entry entry) {
+        Map<String, String> provenance = switch (entry) {
+            case Run run -> run.record().provenance();
+            case Bench bench -> bench.record().provenance();
+            case Study study -> study.record().provenance();
+            case TorchBench torch -> torch.provenance();
+        };
+        return ResultTables.provenance(source.path(), entry.name(), provenance);
+    }
+
+    /** A comparison figure of committed runs, or a line saying which record it still waits for. */
+    private static List<Path> writeComparison(Comparison comparison, List<Source> sources, Path out) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        for (String path : comparison.records()) {
+            Source source = sources.stream().filter(s -> s.path().equals(path)).findFirst().orElse(null);
+            if (source == null || !(source.entries().getFirst() instanceof Run run))
+                return List.of(write(out, "compare-" + comparison.id(), ResultTables.noRecord("docs/results/" + path)));
+            runs.add(run);
+        }
+        List<List<String>> parts = runs.stream().map(r -> List.of(TrainingPlot.configuration(r.record()).split(" · "))).toList();
+        List<String> shared = parts.getFirst().stream().filter(p -> parts.stream().allMatch(q -> q.contains(p))).toList();
+        List<TrainingPlot.Labelled> labelled = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<String> own = parts.get(i).stream().filter(p -> !shared.contains(p)).toList();
+            labelled.add(new TrainingPlot.Labelled(String.join(", ", own.isEmpty() ? List.of(runs.get(i).name()) : own), runs.get(i).record()));
+        }
+        Path svg = out.resolve("compare-" + comparison.id() + ".svg");
+        TrainingPlot.writeComparisonSvg(String.join(" · ", shared), labelled, svg);
+        String caption = "." + Adoc.text(String.join(" against ", labelled.stream().map(TrainingPlot.Labelled::label).toList())
+                + "; both " + String.join(", ", shared) + ". Records: " + String.join(", ", comparison.records())) + "\n";
+        return List.of(svg, write(out, "compare-" + comparison.id(), caption + "image::{generated}/" + FOLDER + "/compare-"
+                + comparison.id() + ".svg[" + String.join(" and ", labelled.stream().map(TrainingPlot.Labelled::label).toList())
+                .replace(",", "") + ",opts=inline]\n"));
+    }
+
+    private static List<Path> writeEntry(Source source, Entry entry, Path out, List<StudyRecord.ProbedCheckpoint> probes) throws IOException {
         Path svg = out.resolve(entry.name() + ".svg");
         return switch (entry) {
             case Run run -> {
                 TrainingPlot.writeSvg(run.record(), svg);
-                yield List.of(svg, write(out, run.name(), ResultTables.run(source.path(), run)));
+                yield List.of(svg, write(out, run.name(), ResultTables.run(source.path(), run, probes)));
             }
             case Bench bench -> {
                 BenchmarkPlot.writeSvg(bench.record(), svg);
@@ -126,7 +183,8 @@ public final class ResultsPartials {
                 Path channels = out.resolve(study.name() + "-channels.svg");
                 StudyPlot.writeSvg(study.record(), svg);
                 StudyPlot.writeChannelsSvg(study.record(), channels);
-                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)));
+                yield List.of(svg, channels, write(out, study.name(), StudyTables.study(source.path(), study)),
+                        write(out, study.name() + "-summary", StudyTables.summary(study.record())));
             }
             // PyTorch's numbers alone have nothing to be compared with in a plot: a table only
             case TorchBench torch -> List.of(write(out, torch.name(), ResultTables.torchBench(source.path(), torch)));
@@ -166,7 +224,8 @@ public final class ResultsPartials {
     }
 
     private static boolean reserved(String name) {
-        return name.equals(ALL) || name.equals(LEARNER_COMPARISON) || name.equals(BENCH_COMPARISON) || name.startsWith("group-");
+        return name.equals(ALL) || name.equals(LEARNER_COMPARISON) || name.equals(BENCH_COMPARISON) || name.startsWith("group-")
+                || name.equals(PROVENANCE) || name.equals(FACTS) || name.startsWith("compare-") || name.endsWith("-provenance") || name.endsWith("-summary");
     }
 
     /** What kind of record a file holds, told by its fields; anything else is an error naming the file. */

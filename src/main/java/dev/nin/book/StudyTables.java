@@ -29,15 +29,31 @@ final class StudyTables {
         for (StudyRecord.ProbedCheckpoint probe : s.checkpoints()) sb.append(probe(probe)).append('\n');
         sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');
         sb.append("Wall time:: ").append(fixed(s.wallSeconds(), 1)).append(" s\n");
-        sb.append("Record:: ").append(text("docs/results/" + path)).append("\n\n");
-        return sb.append(ResultTables.provenanceTable(s.provenance())).toString();
+        sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
+                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
+        return sb.toString();
     }
 
-    /** How many seeds died, per network and learning rate: the answer in one table. */
+    /** The study's answer for the training chapter: deaths per network and rate, and what the health check did. */
+    static String summary(StudyRecord s) {
+        long stopped = s.runs().stream().filter(r -> !r.outcome().equals("alive")).count();
+        int steps = s.runs().stream().mapToInt(StudyRun::steps).max().orElse(0);
+        return deaths(s) + "\n" + (stopped == 0
+                ? "No run of the study was stopped by the health check within its " + steps + " steps: at this scale NiN is "
+                  + "still on its opening plateau near ln 10 for that long, and a run that dies late has not yet been silent "
+                  + "for the check points the check waits for. The table counts the runs that ended dead all the same.\n"
+                : stopped + " of the study's " + s.runs().size() + " runs were stopped by the health check within their "
+                  + steps + " steps.\n");
+    }
+
+    /**
+     * How many seeds ended dead, per network and learning rate: the answer in one table. Dead means what the
+     * trainer's health check looks for: no class channel of the last ReLU positive on any probe image.
+     */
     static String deaths(StudyRecord s) {
         List<String> networks = s.runs().stream().map(StudyRun::network).distinct().toList();
         List<Double> lrs = s.runs().stream().map(StudyRun::lr).distinct().sorted().toList();
-        StringBuilder sb = new StringBuilder(".Runs that died, of the seeds tried\n[cols=\"2");
+        StringBuilder sb = new StringBuilder(".Runs that ended dead (no class channel of the last ReLU positive on any probe image), of the seeds tried\n[cols=\"2");
         sb.append(",>1".repeat(lrs.size())).append("\",options=\"header\"]\n|===\n|Network");
         for (double lr : lrs) sb.append(" |lr ").append(lr);
         sb.append('\n');
@@ -45,7 +61,7 @@ final class StudyTables {
             sb.append('|').append(cell(network));
             for (double lr : lrs) {
                 List<StudyRun> runs = s.runs().stream().filter(r -> r.network().equals(network) && r.lr() == lr).toList();
-                long dead = runs.stream().filter(r -> r.outcome().equals("dead")).count();
+                long dead = runs.stream().filter(StudyTables::deadAtTheEnd).count();
                 long diverged = runs.stream().filter(r -> r.outcome().equals("diverged")).count();
                 sb.append(" |").append(dead).append(" of ").append(runs.size()).append(diverged > 0 ? " (" + diverged + " diverged)" : "");
             }
@@ -54,19 +70,26 @@ final class StudyTables {
         return sb.append("|===\n").toString();
     }
 
+    /** The last ReLU's class channels were all zero on the probe images after the run's last step. */
+    static boolean deadAtTheEnd(StudyRun r) {
+        if (r.outcome().equals("dead")) return true;
+        LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
+        return last != null && !last.perChannel().isEmpty() && last.perChannel().stream().allMatch(c -> c == 0);
+    }
+
     /** Every run: outcome, where it died, its last loss, and how alive its last ReLU layer was at the end. */
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
-                .Every run, and its last ReLU layer after its last step (on the same test images); Gradient² is the squared norm of all parameter gradients there
-                [cols="3,>1,>1,2,>1,>1,>2,>2,3",options="header"]
+                .Every run, and its last ReLU layer after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
+                [cols="3,>2,>2,3,>2,>2,>3,>3,4",options="header"]
                 |===
-                |Network |lr |Seed |Outcome |Steps |Last loss |Gradient² at the end |Last ReLU: positive outputs |Its channels with any positive output
+                |Network |lr |Seed |Stopped by the check |Steps |Last loss |Gradient² at the end |Last ReLU, share positive |Class channels with any positive output
                 """);
         for (StudyRun r : s.runs()) {
             LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
             double lastLoss = r.loss().isEmpty() ? Double.NaN : r.loss().getLast().loss();
             sb.append('|').append(cell(r.network())).append(" |").append(r.lr()).append(" |").append(r.seed())
-                    .append(" |").append(cell(r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
+                    .append(" |").append(cell(r.outcome().equals("alive") ? "no" : r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
                     .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
                     .append(" |").append(r.gradientAtEnd() == null ? "not measured" : squares(r.gradientAtEnd()))
                     .append(" |").append(last == null ? "—" : fixed(last.alive(), 3))

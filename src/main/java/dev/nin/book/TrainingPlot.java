@@ -3,11 +3,18 @@ package dev.nin.book;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RunRecord;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTitleAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -16,19 +23,29 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The picture d2l's {@code Animator} draws during {@code train_ch6}: training loss, training accuracy and
- * test accuracy per epoch on one shared axis from 0, drawn from a run record after the run.
+ * What a training run did, drawn from its record: the training loss on one panel, training and test accuracy
+ * on a second panel below it (the two have different scales), against the epoch. The title names the
+ * configuration, so a figure cannot be mistaken for another run's; the legend sits inside the plot.
+ * {@link #compare} draws several runs on the same panels, each in its own colour.
  */
 public final class TrainingPlot {
 
     /** One line of the plot: its legend name, how to read it from an epoch, and d2l's colour and dash. */
-    record Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash) {
+    record Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash, boolean thin) {
+        Metric(String name, ToDoubleFunction<EpochMetrics> value, Color colour, float[] dash) {
+            this(name, value, colour, dash, false);
+        }
     }
+
+    /** The loss at every check point: a thin line under the epoch means, in a lighter shade of the loss's colour. */
+    static final String EVERY_CHECK_POINT = "train loss, every check point";
 
     /** d2l's styles: loss solid blue ("-"), train acc dashed magenta ("m--"), test acc dash-dot green ("g-."). */
     static final List<Metric> METRICS = List.of(
@@ -36,7 +53,20 @@ public final class TrainingPlot {
             new Metric("train acc", EpochMetrics::trainAcc, new Color(0xbf, 0x00, 0xbf), new float[]{6, 4}),
             new Metric("test acc", EpochMetrics::testAcc, new Color(0x00, 0x80, 0x00), new float[]{6, 3, 2, 3}));
 
-    static final int WIDTH = 640, HEIGHT = 420;
+    /** One colour per run (or seed) in a comparison: matplotlib's first colours, distinct for colour-blind readers too. */
+    static final List<Color> RUN_COLOURS = List.of(new Color(0x1f, 0x77, 0xb4), new Color(0xd6, 0x27, 0x28),
+            new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b));
+
+    static final float[] DASHED = {6, 4};
+
+    /** ln 10: the loss of ten equal class scores, where a dead NiN sits. */
+    static final double LN_10 = Math.log(10);
+
+    static final int WIDTH = 680, HEIGHT = 520;
+
+    /** A run with the name its legend entry shows. */
+    public record Labelled(String label, RunRecord run) {
+    }
 
     private TrainingPlot() {
     }
@@ -45,45 +75,156 @@ public final class TrainingPlot {
         Svg.write(chart(run), WIDTH, HEIGHT, file);
     }
 
+    public static void writeComparisonSvg(String title, List<Labelled> runs, Path file) throws IOException {
+        Svg.write(compare(title, runs), WIDTH, HEIGHT, file);
+    }
+
     // tag::chart[]
+    /** One run: loss above, accuracies below, d2l's colours. */
     static JFreeChart chart(RunRecord run) {
-        XYSeriesCollection lines = new XYSeriesCollection();
-        for (Metric metric : METRICS) {
-            XYSeries series = new XYSeries(metric.name());
-            for (EpochMetrics epoch : run.epochs())
-                if (Double.isFinite(metric.value().applyAsDouble(epoch))) // a diverged loss is left out, not drawn off the chart
-                    series.add(epoch.epoch(), metric.value().applyAsDouble(epoch));
-            lines.addSeries(series);
+        XYSeriesCollection loss = new XYSeriesCollection(series(METRICS.get(0).name(), run, METRICS.get(0).value()));
+        List<Metric> lossStyles = new ArrayList<>(List.of(METRICS.get(0)));
+        if (!run.checkPoints().isEmpty()) {
+            loss.addSeries(checkPoints(EVERY_CHECK_POINT, run));
+            lossStyles.add(new Metric(EVERY_CHECK_POINT, EpochMetrics::loss, lighter(METRICS.get(0).colour()), null, true));
         }
-        NumberAxis epochs = new NumberAxis("epoch");
-        epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        epochs.setRange(run.epochs().isEmpty() ? 0.5 : Math.min(0.5, run.epochs().getFirst().epoch() - 0.5),
-                Math.max(1.5, run.epochs().isEmpty() ? 1.5 : run.epochs().getLast().epoch() + 0.5));
-        NumberAxis values = new NumberAxis();
-        values.setRange(0, Math.max(1.0, lines.getRangeUpperBound(false)) * 1.05);
-
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        renderer.setDrawSeriesLineAsPath(true); // one <path> per metric in the SVG
-        for (int s = 0; s < METRICS.size(); s++) {
-            Metric metric = METRICS.get(s);
-            renderer.setSeriesPaint(s, metric.colour());
-            renderer.setSeriesStroke(s, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, metric.dash(), 0f));
-        }
-        XYPlot plot = new XYPlot(lines, epochs, values, renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-
-        JFreeChart chart = new JFreeChart(title(run), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
-        chart.addSubtitle(new TextTitle(summary(run), new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
-        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
-        chart.setBackgroundPaint(Color.WHITE);
-        return chart;
+        XYSeriesCollection accuracy = new XYSeriesCollection();
+        accuracy.addSeries(series(METRICS.get(1).name(), run, METRICS.get(1).value()));
+        accuracy.addSeries(series(METRICS.get(2).name(), run, METRICS.get(2).value()));
+        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), lossStyles);
+        XYPlot accuracyPanel = panel(accuracy, "accuracy", 1.0, List.of(METRICS.get(1), METRICS.get(2)));
+        return assemble(configuration(run), run.device() + " · " + summary(run), List.of(run), lossPanel, accuracyPanel);
     }
     // end::chart[]
 
-    static String title(RunRecord run) {
-        return "NiN on " + run.backend() + " (" + run.device() + ")";
+    /** Several runs on the same two panels, each run in its own colour: train acc dashed, test acc solid. */
+    static JFreeChart compare(String title, List<Labelled> runs) {
+        XYSeriesCollection loss = new XYSeriesCollection(), accuracy = new XYSeriesCollection();
+        List<Metric> lossStyles = new ArrayList<>(), accuracyStyles = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Labelled l = runs.get(i);
+            Color colour = RUN_COLOURS.get(i % RUN_COLOURS.size());
+            loss.addSeries(series(l.label() + ": train loss", l.run(), EpochMetrics::loss));
+            lossStyles.add(new Metric(l.label(), EpochMetrics::loss, colour, null));
+            if (!l.run().checkPoints().isEmpty()) {
+                loss.addSeries(checkPoints(l.label() + ": every check point", l.run()));
+                lossStyles.add(new Metric(l.label(), EpochMetrics::loss, lighter(colour), null, true));
+            }
+            accuracy.addSeries(series(l.label() + ": test acc", l.run(), EpochMetrics::testAcc));
+            accuracyStyles.add(new Metric(l.label(), EpochMetrics::testAcc, colour, null));
+            accuracy.addSeries(series(l.label() + ": train acc", l.run(), EpochMetrics::trainAcc));
+            accuracyStyles.add(new Metric(l.label(), EpochMetrics::trainAcc, colour, DASHED));
+        }
+        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), lossStyles);
+        XYPlot accuracyPanel = panel(accuracy, "accuracy (solid: test, dashed: train)", 1.0, accuracyStyles);
+        return assemble(title, "", runs.stream().map(Labelled::run).toList(), lossPanel, accuracyPanel);
+    }
+
+    private static XYSeries series(String name, RunRecord run, ToDoubleFunction<EpochMetrics> value) {
+        XYSeries series = new XYSeries(name);
+        for (EpochMetrics epoch : run.epochs())
+            if (Double.isFinite(value.applyAsDouble(epoch))) // a diverged loss is left out, not drawn off the chart
+                series.add(epoch.epoch(), value.applyAsDouble(epoch));
+        return series;
+    }
+
+    /** The check points' losses at their place in the run: step s of S in epoch e is at e − 1 + s/S. */
+    private static XYSeries checkPoints(String name, RunRecord run) {
+        XYSeries series = new XYSeries(name);
+        for (RunRecord.CheckPoint c : run.checkPoints())
+            if (Double.isFinite(c.loss())) series.add(c.epoch() - 1 + (double) c.step() / c.steps(), c.loss());
+        return series;
+    }
+
+    private static Color lighter(Color c) {
+        return new Color((c.getRed() + 255) / 2, (c.getGreen() + 255) / 2, (c.getBlue() + 255) / 2);
+    }
+
+    private static double lossRange(XYSeriesCollection loss) {
+        return Math.max(LN_10, loss.getSeriesCount() == 0 ? 0 : loss.getRangeUpperBound(false)) * 1.08;
+    }
+
+    private static XYPlot panel(XYSeriesCollection lines, String axisLabel, double upper, List<Metric> styles) {
+        NumberAxis values = new NumberAxis(axisLabel);
+        values.setRange(0, upper);
+        values.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setDrawSeriesLineAsPath(true); // one <path> per line in the SVG
+        for (int s = 0; s < styles.size(); s++) {
+            Metric style = styles.get(s);
+            renderer.setSeriesPaint(s, style.colour());
+            renderer.setSeriesStroke(s, new BasicStroke(style.thin() ? 1f : 2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, style.dash(), 0f));
+            if (style.thin()) renderer.setSeriesShapesVisible(s, false);
+        }
+        XYPlot plot = new XYPlot(lines, null, values, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        if (axisLabel.startsWith("training loss")) plot.addRangeMarker(marker(LN_10, "ln 10 = 2.303: ten equal scores"));
+        else plot.addRangeMarker(marker(0.1, "0.1: chance"));
+        LegendTitle legend = new LegendTitle(plot);
+        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        legend.setBackgroundPaint(new Color(255, 255, 255, 220));
+        legend.setFrame(new BlockBorder(Color.LIGHT_GRAY));
+        legend.setMargin(new RectangleInsets(4, 4, 4, 4));
+        // inside the panel, in the corner the lines leave free: a loss starts high (ln 10 and above) and an
+        // accuracy low, so the low corner of the loss panel and the high corner of the accuracy panel stay empty
+        boolean loss = axisLabel.startsWith("training loss");
+        plot.addAnnotation(new XYTitleAnnotation(0.01, loss ? 0.03 : 0.97, legend,
+                loss ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_LEFT));
+        return plot;
+    }
+
+    private static ValueMarker marker(double at, String label) {
+        ValueMarker marker = new ValueMarker(at, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{2, 3}, 0f));
+        marker.setLabel(label);
+        marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        marker.setLabelPaint(Color.DARK_GRAY);
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+        marker.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+        marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        return marker;
+    }
+
+    private static JFreeChart assemble(String title, String subtitle, List<RunRecord> runs, XYPlot top, XYPlot bottom) {
+        int last = runs.stream().mapToInt(r -> r.epochs().isEmpty() ? 1 : r.epochs().getLast().epoch()).max().orElse(1);
+        boolean withCheckPoints = runs.stream().anyMatch(r -> !r.checkPoints().isEmpty());
+        NumberAxis epochs = new NumberAxis("epoch");
+        epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        epochs.setRange(withCheckPoints ? 0 : 0.5, Math.max(1.5, last + (withCheckPoints ? 0.1 : 0.5)));
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
+        plot.setGap(14);
+        plot.add(top, 1);
+        plot.add(bottom, 1);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 13), plot, false);
+        if (!subtitle.isBlank()) chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    /** "NiN · lr 0.05 · Kaiming init · resize 72 · batch 64 · 2 epochs · 30,000 examples": what the run was. */
+    static String configuration(RunRecord run) {
+        Map<String, Object> c = run.config();
+        List<String> parts = new ArrayList<>();
+        parts.add(String.valueOf(c.getOrDefault("network", "NiN")));
+        Double lr = ResultTables.lr(run);
+        if (lr != null) parts.add("lr " + ResultTables.lrText(lr));
+        Object init = c.get("init");
+        parts.add(init == null ? "Xavier init" : capitalised(String.valueOf(init)) + " init"); // records before --init were Xavier
+        if (c.get("resize") != null) parts.add("resize " + c.get("resize"));
+        if (c.get("batchSize") != null) parts.add("batch " + c.get("batchSize"));
+        if (c.get("epochs") != null) parts.add(plural(((Number) c.get("epochs")).intValue(), "epoch"));
+        parts.add(c.get("limit") instanceof Number n && n.longValue() > 0
+                ? String.format(Locale.ROOT, "%,d examples", n.longValue()) : "all 60,000 examples");
+        return String.join(" · ", parts);
+    }
+
+    static String plural(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** The chapter's closing line: final loss and accuracies, speed, and the outcome when not completed. */

@@ -54,7 +54,7 @@ final class VariantRuns {
         for (RunRecord r : runs) {
             Map<String, Object> c = r.config();
             String config = "resize %s, %s epochs, lr %s, batch %s, %s init, %s examples, %s".formatted(c.get("resize"), c.get("epochs"),
-                    c.get("lr"), c.get("batchSize"), c.get("init"), "0".equals(String.valueOf(c.get("limit"))) ? "all" : c.get("limit"), r.device());
+                    c.get("lr"), c.get("batchSize"), c.get("init"), "0".equals(String.valueOf(c.get("limit"))) ? "all" : "%,d".formatted(Long.parseLong(String.valueOf(c.get("limit")))), r.device());
             byConfig.computeIfAbsent(config, k -> new TreeMap<>()).computeIfAbsent(String.valueOf(c.get("variant")), k -> new ArrayList<>()).add(r);
         }
         StringBuilder sb = new StringBuilder();
@@ -62,7 +62,7 @@ final class VariantRuns {
             sb.append(".").append(config).append('\n').append("""
                     [cols="2,>1,>2,>2,>1",options="header"]
                     |===
-                    |Variant |Seeds |Final test accuracy, mean |Lowest – highest |Not completed
+                    |Variant |Seeds |Final test accuracy, mean |Lowest – highest |Dead (at ln 10) or stopped
                     """);
             List<String> order = new ArrayList<>(NinVariants.NAMES);
             byVariant.keySet().stream().filter(v -> !order.contains(v)).forEach(order::add);
@@ -70,7 +70,7 @@ final class VariantRuns {
                 List<RunRecord> rs = byVariant.get(variant);
                 if (rs == null) continue;
                 double[] acc = rs.stream().map(RunRecord::lastEpoch).filter(e -> e != null).mapToDouble(EpochMetrics::testAcc).toArray();
-                long failed = rs.stream().filter(r -> !r.outcome().equals(RunRecord.COMPLETED)).count();
+                long failed = rs.stream().filter(r -> !r.outcome().equals(RunRecord.COMPLETED) || endsAtLnTen(r)).count();
                 String seeds = String.join(", ", rs.stream().map(r -> String.valueOf(r.config().get("seed"))).toList());
                 sb.append("|%s |%s |%s |%s |%d%n".formatted(variant, seeds,
                         acc.length == 0 ? "–" : "%.3f".formatted(Arrays.stream(acc).average().orElse(0)),
@@ -80,5 +80,15 @@ final class VariantRuns {
             sb.append("|===\n\n");
         });
         return sb.toString();
+    }
+
+    /**
+     * A run that completed its epochs with its loss still at ln 10 (ten equal scores) and chance accuracy: dead,
+     * though no health check stopped it (the check watches the last ReLU, and the dead layer may be another).
+     * 0.005 is far below any loss a learning run reports and far above the float rounding of ln 10.
+     */
+    static boolean endsAtLnTen(RunRecord r) {
+        EpochMetrics last = r.lastEpoch();
+        return last != null && Math.abs(last.loss() - Math.log(10)) < 0.005 && last.testAcc() <= 0.11;
     }
 }

@@ -3,7 +3,9 @@ package dev.nin.cli;
 import dev.nin.data.FashionMnist;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
+import dev.nin.model.NetworkSpec;
 import dev.nin.model.Nin;
+import dev.nin.model.NinVariants;
 import dev.nin.train.Checkpoint;
 import dev.nin.train.DeadRunStudy;
 import dev.nin.train.MemoryBudget;
@@ -32,7 +34,7 @@ final class StudyCommand implements Command {
     // end::defaults[]
 
     static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe",
-            "--budget", CudaLibsFlag.FLAG);
+            "--variant", "--budget", CudaLibsFlag.FLAG);
 
     @Override
     public String summary() {
@@ -49,6 +51,7 @@ final class StudyCommand implements Command {
                   --budget S   start no run that would end more than S seconds after the start (judged by the longest run so far)
                   --probe CKPT instead of running the grid, probe a trained run's checkpoint (e.g. runs/quick/checkpoint.bin)
                                and add what it finds to the record FILE named by --out
+                  --variant V  with --probe: the network the checkpoint was trained as (./nin train --variant; default nin)
                 """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
     }
 
@@ -75,6 +78,9 @@ final class StudyCommand implements Command {
         // an output in use or not writable, a record that does not read
         Checkpoint probed = f.has("--probe") ? Checkpoint.read(Path.of(f.string("--probe", null))) : null;
         int resize = probed != null ? probed.config().resize() : config.resize();
+        if (f.has("--variant") && probed == null) throw new IllegalArgumentException("--variant goes with --probe (the grid always runs NiN and its control)");
+        String variant = f.string("--variant", "nin");
+        NetworkSpec probedSpec = NinVariants.named(variant, Nin.spec(resize));
         Backends.Selection selection = Backends.select(device);
         try (Backend backend = selection.backend()) {
             MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), backend);
@@ -83,7 +89,7 @@ final class StudyCommand implements Command {
                 FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
                 out.println(selection.reason());
                 if (probed != null) {
-                    var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), probed, data.test());
+                    var probe = new DeadRunStudy(backend, config, out).probe(Path.of(f.string("--probe", null)), probed, probedSpec, data.test());
                     RunRecords.write(study.with(probe), file);
                     out.printf("%s: loss %.4f, gradient sum of squares %.3g, last ReLU alive %.3f; added to %s%n", probe.checkpoint(),
                             probe.loss(), probe.gradientSumOfSquares(), probe.activity().getLast().alive(), file);

@@ -156,20 +156,26 @@ public final class DeadRunStudy {
      * its alive fractions, its loss there, and whether any gradient flows back from that loss.
      */
     public ProbedCheckpoint probe(Path file, Images test) throws IOException {
-        return probe(file, Checkpoint.read(file), test);
+        Checkpoint cp = Checkpoint.read(file);
+        return probe(file, cp, Nin.spec(cp.config().resize()), test);
     }
 
-    /** The same, with the checkpoint already read from {@code file} (a command reads it first, to refuse before working). */
-    public ProbedCheckpoint probe(Path file, Checkpoint cp, Images test) {
+    /**
+     * The same, with the checkpoint already read from {@code file} (a command reads it first, to refuse before
+     * working) and the network it was trained as (NiN or an exercise's variant, named in the probe's config).
+     */
+    public ProbedCheckpoint probe(Path file, Checkpoint cp, NetworkSpec spec, Images test) {
         int resize = cp.config().resize();
-        Network net = new Network(backend, Nin.spec(resize), Shape.of(1, 1, resize, resize), config.batchSize());
+        Network net = new Network(backend, spec, Shape.of(1, 1, resize, resize), config.batchSize());
         cp.restore(net);
         Inputs inputs = new Inputs(backend, config.batchSize(), test.height(), test.width(), resize);
         Batch probe = Batches.inOrder(test, config.batchSize()).iterator().next();
         Tensor x = inputs.load(probe.pixels(), probe.labels(), probe.size());
         List<LayerActivity> activity = ActivationProbe.measure(net, x);
         double[] lossAndGradient = lossAndGradient(net, x, inputs.labels());
-        return new ProbedCheckpoint(file.toString(), cp.config().toMap(), cp.epoch(), lossAndGradient[0], lossAndGradient[1], activity);
+        Map<String, Object> probedConfig = new LinkedHashMap<>(cp.config().toMap());
+        NinVariants.nameOf(spec).filter(name -> !name.equals("nin")).ifPresent(name -> probedConfig.put("variant", name));
+        return new ProbedCheckpoint(file.toString(), probedConfig, cp.epoch(), lossAndGradient[0], lossAndGradient[1], activity);
     }
 
     /**

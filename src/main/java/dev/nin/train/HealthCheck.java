@@ -21,6 +21,7 @@ import java.util.List;
  * within {@link #PINNED} of ln 10.
  */
 public final class HealthCheck {
+    // tag::thresholds[]
     public static final double CHANCE_LOSS = Math.log(10);
     /** How close the window's mean loss must be to ln 10 to count as pinned there. */
     static final double PINNED = 1e-3;
@@ -40,6 +41,7 @@ public final class HealthCheck {
      * about 2.6 above the dead and 3 below the live.
      */
     static final double DEAD_FRACTION = 0.10;
+    // end::thresholds[]
 
     private final Backend backend;
     private final Layer lastRelu;

@@ -44,6 +44,8 @@ public final class Trainer {
     private final Path out;
     private final ProgressBar progress;
     private final PrintStream log;
+    /** The training loss at every check point of this process, for the record's loss curve. */
+    private final List<RunRecord.CheckPoint> checkPoints = new ArrayList<>();
     private EpochListener listener = epoch -> {
     };
     private Map<String, String> provenance;
@@ -172,7 +174,7 @@ public final class Trainer {
         log.printf("loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(), last.testAcc());
         log.printf("%.1f examples/sec on %s%n", examplesPerSecond(epochs), backend.device());
         // end::summary[]
-        return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + " epochs", start);
+        return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + (config.epochs() == 1 ? " epoch" : " epochs"), start);
     }
 
     private record EpochResult(double loss, double accuracy, long examples, double seconds, HealthCheck.Verdict failure) {
@@ -202,7 +204,9 @@ public final class Trainer {
                 backend.download(stats, sums);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.update(epoch, config.epochs(), step, steps, examples / seconds, sums[0] / examples);
-                HealthCheck.Verdict v = health.check((sums[0] - windowLossSum) / (examples - windowStart), epoch, step);
+                double windowLoss = (sums[0] - windowLossSum) / (examples - windowStart);
+                if (Double.isFinite(windowLoss)) checkPoints.add(new RunRecord.CheckPoint(epoch, step, steps, windowLoss));
+                HealthCheck.Verdict v = health.check(windowLoss, epoch, step);
                 if (v.failed()) return new EpochResult(Double.NaN, Double.NaN, examples, seconds, v);
                 windowLossSum = sums[0];
                 windowStart = examples;
@@ -235,7 +239,7 @@ public final class Trainer {
         NinVariants.nameOf(spec).ifPresent(name -> cfg.put("variant", name));  // ./nin train --variant NAME
         RunRecord record = new RunRecord("train", cfg, backend.name(), backend.device(), provenance(),
                 List.copyOf(epochs), examplesPerSecond(epochs), backend.peakMemoryBytes(),
-                earlierSeconds + (System.nanoTime() - start) / 1e9, outcome, message);
+                earlierSeconds + (System.nanoTime() - start) / 1e9, outcome, message, checkPointsSoFar(epochs));
         Files.createDirectories(out);
         RunRecords.write(record, out.resolve(RECORD));
         return record;
@@ -256,6 +260,19 @@ public final class Trainer {
             }
         }
         return provenance;
+    }
+
+    /**
+     * The loss at every check point of the run: the earlier sessions' (up to the epochs the checkpoint kept; a
+     * half-finished epoch is trained again) and this session's.
+     */
+    private List<RunRecord.CheckPoint> checkPointsSoFar(List<EpochMetrics> epochs) {
+        List<RunRecord.CheckPoint> all = new ArrayList<>();
+        int kept = epochs.isEmpty() ? 0 : checkPoints.isEmpty() ? epochs.getLast().epoch() : checkPoints.getFirst().epoch() - 1;
+        if (earlier != null)
+            for (RunRecord.CheckPoint c : earlier.checkPoints()) if (c.epoch() <= kept) all.add(c);
+        all.addAll(checkPoints);
+        return List.copyOf(all);
     }
 
     /** The provenance key listing the dates at which a run was resumed. */

@@ -20,8 +20,9 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Writes, for each chapter tag, what the tests of that chapter did: one row per test with its result and,
- * for jqwik properties, the tries and checks jqwik reported. The book includes these tables, so a chapter
- * shows the results of the run that built it. Registered through META-INF/services; writes into the
+ * for properties, the random cases tried and checked (reported by dev.nin.testing.Property). The book includes
+ * these tables, so a chapter shows the results of the run that built it; and one line per test,
+ * {@code tests/<Class>.<method>.adoc}, which the book puts under the claim the test proves. Registered through META-INF/services; writes into the
  * directory in the system property {@code nin.reports} (surefire sets target/book-facts).
  */
 public final class ChapterResultsListener implements TestExecutionListener {
@@ -35,6 +36,7 @@ public final class ChapterResultsListener implements TestExecutionListener {
     private final Map<String, String[]> triesById = new LinkedHashMap<>();
     private final Map<String, Long> startedAt = new LinkedHashMap<>();
     private final Map<String, List<Result>> byTag = new TreeMap<>();
+    private final List<Result> all = new ArrayList<>();
 
     @Override
     public void executionStarted(TestIdentifier id) {
@@ -59,7 +61,7 @@ public final class ChapterResultsListener implements TestExecutionListener {
         if (id.isTest()) record(id, switch (result.getStatus()) {
             case SUCCESSFUL -> "passed";
             case FAILED -> "FAILED";
-            case ABORTED -> "aborted";
+            case ABORTED -> "skipped"; // an assumption did not hold (e.g. no GPU): surefire counts it as skipped
         });
     }
 
@@ -71,6 +73,7 @@ public final class ChapterResultsListener implements TestExecutionListener {
                 ? id.getLegacyReportingName().substring(0, id.getLegacyReportingName().indexOf(':'))
                 : className(id);
         Result r = new Result(testClass, id.getDisplayName().replaceAll("\\(.*\\)$", ""), status, tries[0], tries[1], seconds);
+        all.add(r);
         for (TestTag tag : id.getTags()) byTag.computeIfAbsent(tag.getName(), t -> new ArrayList<>()).add(r);
     }
 
@@ -90,17 +93,32 @@ public final class ChapterResultsListener implements TestExecutionListener {
                 Files.writeString(Path.of(dir, "results-" + e.getKey() + ".adoc"), table(e.getValue()));
                 Files.writeString(Path.of(dir, "summary-" + e.getKey() + ".txt"), summary(e.getValue()));
             }
+            Files.createDirectories(Path.of(dir, "tests"));
+            for (Result r : all)
+                if (!r.test().startsWith("[")) // one invocation of a parameterized test is no claim of the book
+                    Files.writeString(Path.of(dir, "tests", fileName(r)), line(r));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the chapter results into " + dir, e);
         }
     }
 
     static String table(List<Result> results) {
-        StringBuilder sb = new StringBuilder("[cols=\"2,4,1,>1,>1\",options=\"header\"]\n|===\n|Class |Property or test |Result |Tries |Checks\n");
+        StringBuilder sb = new StringBuilder("[cols=\"3,6,1,>1,>1\",options=\"header\"]\n|===\n|Class |Property or test |Result |Tries |Checks\n");
         for (Result r : results) {
             sb.append("|%s |`%s` |%s |%s |%s%n".formatted(r.testClass(), r.test(), r.status(), r.tries(), r.checks()));
         }
         return sb.append("|===\n").toString();
+    }
+
+    /** "NinBlockProperties.outputShapeIsTheFirstConvolutionsShape.adoc": the name a chapter includes. */
+    static String fileName(Result r) {
+        return (r.testClass() + "." + r.test()).replaceAll("[^A-Za-z0-9_.-]", "_") + ".adoc";
+    }
+
+    /** The result under a claim in the book: what happened when the book was built, and how many cases. */
+    static String line(Result r) {
+        String cases = r.tries().equals("–") ? "an example test" : "%s random cases tried, %s checked".formatted(r.tries(), r.checks());
+        return "[.proof-result]\nResult when this book was built: *%s* (%s; `%s.%s`)\n".formatted(r.status(), cases, r.testClass(), r.test());
     }
 
     /** The line surefire prints after a run, counted from this run's results, and how many cases the properties tried. */

@@ -93,10 +93,15 @@ class ResultsPartialsTest {
         assertThat(partial("gpu-nin-lr0.1"))
                 .contains("image::{generated}/results/gpu-nin-lr0.1.svg[")
                 .contains("....\n" + closing + "\n....")
-                .contains("Outcome:: completed")
+                .contains("Outcome:: completed all 3 epochs")
                 .contains(String.format(Locale.ROOT, "Peak memory:: %,.1f MiB", run.peakMemoryBytes() / 1048576.0))
                 .contains(String.format(Locale.ROOT, "|%d |%.4f |%.4f |%.4f |%.1f |%.1f", 2, 0.5, 0.7, 0.68, 62.25, 978.6))
+                .contains("xref:appendix-records.adoc#gpu-nin-lr0.1[");
+        // the machine it ran on goes to the records appendix, under the anchor the run's partial links to
+        assertThat(partial("gpu-nin-lr0.1-provenance"))
+                .startsWith("[#gpu-nin-lr0.1]\n")
                 .contains("|driver |550.54.15", "|cuda |12.4", "|cudnn |9.1.0", "|commit |abc1234");
+        assertThat(partial(ResultsPartials.PROVENANCE)).contains("include::gpu-nin-lr0.1-provenance.adoc[]");
         assertThat(partial("group-gpu")).isEqualTo("include::gpu-nin-lr0.1.adoc[]\n");
         assertThat(partial(ResultsPartials.ALL)).contains("include::gpu-nin-lr0.1.adoc[]");
         assertThat(partial("group-cpu")).contains("No record yet");
@@ -164,12 +169,12 @@ class ResultsPartialsTest {
                 .contains("loss 0.520, train acc 0.810, test acc 0.830\n5454.5 examples/sec on NVIDIA H100 80GB HBM3")
                 .contains("|1 |1.2500 |0.5200 |0.7000 |12.0 |5000.0")
                 .contains("Peak memory:: 3,071.5 MiB")
-                .contains("|pytorch |2.5.1+cu124", "|cudnn |90100")
-                .contains("Outcome:: completed");
+                .contains("Outcome:: completed all 2 epochs");
+        assertThat(partial("gpu-torch-lr0.1-seed1-provenance")).contains("|pytorch |2.5.1+cu124", "|cudnn |90100");
         assertThat(partial("gpu-torch-lr0.1-seed2")).contains("Outcome:: dead");
         assertThat(partial(ResultsPartials.LEARNER_COMPARISON))
                 .contains("|gpu-torch-lr0.1-seed1: PyTorch 2.5.1+cu124 on NVIDIA H100 80GB HBM3, resize 224, 2 epochs |0.1 |0.520")
-                .contains("|gpu-torch-lr0.1-seed2: PyTorch 2.5.1+cu124 on NVIDIA H100 80GB HBM3, resize 224, 1 epochs |0.1 |2.303");
+                .contains("|gpu-torch-lr0.1-seed2: PyTorch 2.5.1+cu124 on NVIDIA H100 80GB HBM3, resize 224, 1 epoch |0.1 |2.303");
     }
 
     @Test
@@ -190,8 +195,9 @@ class ResultsPartialsTest {
         assertThat(out().resolve("bench-cpu-96.svg")).isNotEmptyFile();
         assertThat(partial("bench-cpu-96")).contains("|Training, images/s |40.0 |50.0 |0.80×", "|Peak memory |3,072.0 MiB |2,048.0 MiB |1.50×");
         assertThat(partial(ResultsPartials.BENCH_COMPARISON))
-                .contains("|bench-cpu-96 |96² |128 |40.0 |50.0 |0.80× |150.0 |120.0 |1.25× |1.50× |AMD EPYC 7B13, 2 cores")
-                .contains("|bench-torch-only (PyTorch alone) |— |— |— |50.0");
+                .contains("|96×96, batch 128 |40.0 |50.0 |0.80× |150.0 |120.0 |1.25× |1.50×\n")
+                .contains("|bench-torch-only (PyTorch alone) |— |50.0")
+                .contains("Measured on AMD EPYC 7B13, 2 cores, both programs");
         assertThat(partial("bench-torch-only")).contains("|Training, images/s |50.0");
         assertThat(partial("group-bench")).isEqualTo("include::bench-cpu-96.adoc[]\n\ninclude::bench-torch-only.adoc[]\n");
     }
@@ -223,10 +229,10 @@ class ResultsPartialsTest {
                 .contains("image::{generated}/results/study-dead-runs-channels.svg[")
                 .contains("|Network |lr 0.4\n|NiN |1 of 1\n|NiN, no final ReLU |0 of 1\n")
                 .contains("|NiN |0.4 |1 |dead at step 35 |35 |2.3026 |0 |0.000 |0 of 10\n")
-                .contains("|NiN, no final ReLU |0.4 |1 |alive |100 |2.2900 |1.50e-03 |0.350 |2 of 10: 0, 1\n")
+                .contains("|NiN, no final ReLU |0.4 |1 |no |100 |2.2900 |1.50e-03 |0.350 |2 of 10: 0, 1\n")
                 .contains("Probed checkpoint runs/quick/checkpoint.bin after 3 epochs, lr 0.1: loss 2.3026, gradient sum of squares 0")
-                .contains("|pass:c[7.4 1×1 conv 10→10 + ReLU] |0.000 |0 of 10\n")  // × and → are not plain text to AsciiDoc
-                .contains("|AMD EPYC");
+                .contains("|pass:c[7.4 1×1 conv 10→10 + ReLU] |0.000 |0 of 10\n");  // × and → are not plain text to AsciiDoc
+        assertThat(partial("study-dead-runs-provenance")).contains("|AMD EPYC");
         assertThat(partial("group-study")).isEqualTo("include::study-dead-runs.adoc[]\n");
         assertThat(partial(ResultsPartials.LEARNER_COMPARISON)).doesNotContain("dead-runs");  // not a training record
     }

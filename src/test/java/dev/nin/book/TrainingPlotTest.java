@@ -29,7 +29,7 @@ class TrainingPlotTest {
         List<EpochMetrics> epochs = new ArrayList<>();
         for (int e = 0; e < losses.length; e++)
             epochs.add(new EpochMetrics(e + 1, losses[e], 0.5 + 0.04 * e, 0.55 + 0.035 * e, 30, 200 + e));
-        return new RunRecord("train", Map.of("resize", 96), "cpu", "AMD EPYC, 2 cores", Map.of(), epochs,
+        return new RunRecord("train", Map.of("resize", 96, "lr", 0.1, "batchSize", 64, "epochs", losses.length, "limit", 30_000), "cpu", "AMD EPYC, 2 cores", Map.of(), epochs,
                 203.5, 1L << 30, 300, outcome, outcome.equals(RunRecord.COMPLETED) ? "" : "loss became NaN");
     }
 
@@ -74,8 +74,9 @@ class TrainingPlotTest {
         Document svg = parse(file);
         assertThat(svg.getDocumentElement().getLocalName()).isEqualTo("svg");
         assertThat(linesThrough(svg, 5)).containsExactlyInAnyOrder("train loss", "train acc", "test acc");
-        assertThat(allText(svg)).contains("train loss", "train acc", "test acc", "epoch",
-                "NiN on cpu (AMD EPYC, 2 cores)", "loss 0.600, train acc 0.660, test acc 0.690", "203.5 examples/sec");
+        assertThat(allText(svg)).contains("train loss", "train acc", "test acc", "epoch", // the panels' rotated axis labels are drawn as outlines, not text
+                "NiN · lr 0.1 · Xavier init · resize 96 · batch 64 · 5 epochs · 30,000 examples", "AMD EPYC, 2 cores",
+                "loss 0.600, train acc 0.660, test acc 0.690", "203.5 examples/sec", "ln 10 = 2.303");
     }
 
     @Test
@@ -91,6 +92,45 @@ class TrainingPlotTest {
         NodeList paths = svg.getElementsByTagNameNS("*", "path");
         for (int i = 0; i < paths.getLength(); i++)
             assertThat(((Element) paths.item(i)).getAttribute("d")).doesNotContain("NaN").doesNotContain("Infinity");
+    }
+
+    @Test
+    void aComparisonDrawsEachRunInItsOwnColourWithTheSharedConfigurationAsTitle() throws Exception {
+        Path file = dir.resolve("compare.svg");
+
+        TrainingPlot.writeComparisonSvg("NiN · resize 96", List.of(
+                new TrainingPlot.Labelled("seed 0", run(RunRecord.COMPLETED, 2.1, 1.3, 0.9)),
+                new TrainingPlot.Labelled("seed 1", run(RunRecord.COMPLETED, 2.3, 2.3, 2.3))), file);
+
+        Document svg = parse(file);
+        assertThat(allText(svg)).contains("NiN · resize 96", "seed 0: train loss", "seed 1: test acc", "seed 1: train acc");
+        String text = java.nio.file.Files.readString(file);
+        for (int i = 0; i < 2; i++) {
+            java.awt.Color c = TrainingPlot.RUN_COLOURS.get(i);
+            assertThat(text).as("run %d's colour", i).contains(String.format(Locale.ROOT, "rgb(%d,%d,%d)", c.getRed(), c.getGreen(), c.getBlue()));
+        }
+    }
+
+    @Test
+    void aRecordWithCheckPointsDrawsTheLossAtEveryOneBetweenTheEpochMeans() throws Exception {
+        RunRecord run = run(RunRecord.COMPLETED, 2.1, 1.3);
+        List<RunRecord.CheckPoint> points = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++)
+            for (int step = 20; step <= 100; step += 20) points.add(new RunRecord.CheckPoint(epoch, step, 100, 3.0 - epoch - step / 200.0));
+        run = new RunRecord(run.kind(), run.config(), run.backend(), run.device(), run.provenance(), run.epochs(),
+                run.examplesPerSecond(), run.peakMemoryBytes(), run.wallSeconds(), run.outcome(), run.message(), points);
+        Path file = dir.resolve("checkpoints.svg");
+
+        TrainingPlot.writeSvg(run, file);
+
+        Document svg = parse(file);
+        assertThat(allText(svg)).contains(TrainingPlot.EVERY_CHECK_POINT);
+        assertThat(linesThrough(svg, 2)).contains("train loss");   // the epoch means
+        NodeList paths = svg.getElementsByTagNameNS("*", "path");
+        long tenPointLines = 0;
+        for (int i = 0; i < paths.getLength(); i++)
+            if (((Element) paths.item(i)).getAttribute("d").chars().filter(c -> c == 'L').count() == 9) tenPointLines++;
+        assertThat(tenPointLines).as("one line through the ten check points").isEqualTo(1);
     }
 
     @Test

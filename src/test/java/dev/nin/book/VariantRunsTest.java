@@ -17,11 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 class VariantRunsTest {
 
     static RunRecord run(String variant, long seed, double testAcc, String outcome) {
+        return run(variant, seed, 1.0, testAcc, outcome);
+    }
+
+    static RunRecord run(String variant, long seed, double loss, double testAcc, String outcome) {
         Map<String, Object> config = new LinkedHashMap<>(Map.of("resize", 72, "epochs", 3, "lr", 0.05, "batchSize", 64, "seed", seed,
                 "limit", 0, "init", "kaiming"));
         config.put("variant", variant);
         return new RunRecord("train", config, "cpu", "2 cores, AMD EPYC", Map.of(),
-                List.of(new EpochMetrics(1, 1.0, 0.5, testAcc, 10, 100)), 100, 0, 10, outcome, "");
+                List.of(new EpochMetrics(1, loss, 0.5, testAcc, 10, 100)), 100, 0, 10, outcome, "");
     }
 
     @Test
@@ -34,6 +38,16 @@ class VariantRunsTest {
         assertThat(VariantRuns.table(runs)).contains(".resize 72, 3 epochs, lr 0.05, batch 64, kaiming init, all examples, 2 cores, AMD EPYC")
                 .contains("|nin |1, 2 |0.750 |0.700 – 0.800 |0")
                 .contains("|one-1x1 |1 |0.100 |0.100 – 0.100 |1");
+    }
+
+    @Test
+    void aRunThatCompletedAtLnTenCountsAsDead(@TempDir Path results) throws Exception {
+        RunRecords.write(run("no-final-relu", 1, 2.3026, 0.100, RunRecord.COMPLETED), results.resolve("cpu/variants/a.json"));
+        RunRecords.write(run("no-final-relu", 2, 2.2000, 0.100, RunRecord.COMPLETED), results.resolve("cpu/variants/b.json"));
+        RunRecords.write(run("nin", 1, 2.3026, 0.300, RunRecord.COMPLETED), results.resolve("cpu/variants/c.json"));
+        assertThat(VariantRuns.table(VariantRuns.read(results)))
+                .contains("|no-final-relu |1, 2 |0.100 |0.100 – 0.100 |1")
+                .contains("|nin |1 |0.300 |0.300 – 0.300 |0");
     }
 
     @Test

@@ -228,6 +228,22 @@ class UserErrorsTest {
     }
 
     @Test
+    void studyProbesAVariantsCheckpointAsThatVariant() throws IOException {
+        // a checkpoint of NiN without its final ReLU has the same parameters as NiN's: only --variant says which
+        // network to rebuild, and a probe through the wrong one would invent a ReLU after the last convolution
+        assertThat(nin(train("--variant", "no-final-relu"))).as(err()).isZero();
+        Path record = tmp.resolve("study.json");
+        Files.copy(Path.of("docs/results/study/dead-runs.json"), record);
+        assertThat(nin("study", "--device", "reference", "--batch-size", "4", "--out", record.toString(),
+                "--probe", tmp.resolve("run").resolve(Trainer.CHECKPOINT).toString(), "--variant", "no-final-relu")).as(err()).isZero();
+
+        var probe = dev.nin.train.record.RunRecords.read(record, dev.nin.train.record.StudyRecord.class).checkpoints().getLast();
+        assertThat(probe.config()).containsEntry("variant", "no-final-relu");
+        assertThat(probe.activity()).extracting(dev.nin.train.record.LayerActivity::layer)
+                .hasSize(11).last().asString().startsWith("7.2 ").endsWith("+ ReLU");
+    }
+
+    @Test
     void studyProbeWithAMissingCheckpointIsOneLineNamingIt() {
         Path record = tmp.resolve("study.json"), missing = tmp.resolve("nowhere.bin");
         assertThat(nin("study", "--device", "reference", "--out", record.toString(), "--probe", missing.toString()))

@@ -60,7 +60,10 @@ public final class Property<T> {
         return new Of4<>(new Property<>(a.zip(b, c, d, Cases.Four::new)));
     }
 
-    /** How many random cases to try (before {@value #TRIES_FACTOR} multiplies them). */
+    /**
+     * How many random cases to draw (before {@value #TRIES_FACTOR} multiplies them). QuickTheories skips a case it
+     * has already tried, so the tries it reports can be a few fewer (its edge values often coincide).
+     */
     public Property<T> tries(int tries) {
         if (tries < 1) throw new IllegalArgumentException("tries must be at least 1, not " + tries);
         this.tries = tries;

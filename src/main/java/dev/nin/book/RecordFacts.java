@@ -1,0 +1,51 @@
+package dev.nin.book;
+
+import dev.nin.book.ResultsPartials.Run;
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+
+import java.util.List;
+import java.util.Locale;
+
+import static dev.nin.book.Adoc.fixed;
+
+/**
+ * The numbers the prose quotes from run records, as AsciiDoc attributes: {@code {cpu-nin-quick-test-acc}} is the
+ * last test accuracy of {@code docs/results/cpu/nin-quick.json}. A sentence that cites a record's number cites
+ * it through these, so it changes when the record does.
+ */
+final class RecordFacts {
+
+    /** The examples of Fashion-MNIST's training set: one full epoch. */
+    static final int TRAINING_SET = 60_000;
+
+    private RecordFacts() {
+    }
+
+    static String attributes(List<Run> runs) {
+        StringBuilder sb = new StringBuilder("// numbers of the committed run records, written by dev.nin.book.RecordFacts\n");
+        for (Run run : runs) {
+            RunRecord r = run.record();
+            String key = key(run.name());
+            EpochMetrics last = r.lastEpoch();
+            if (last != null) {
+                sb.append(":%s-loss: %s%n".formatted(key, fixed(last.loss(), 3)));
+                sb.append(":%s-train-acc: %s%n".formatted(key, fixed(last.trainAcc(), 3)));
+                sb.append(":%s-test-acc: %s%n".formatted(key, fixed(last.testAcc(), 3)));
+                sb.append(":%s-first-loss: %s%n".formatted(key, fixed(r.epochs().getFirst().loss(), 3)));
+                sb.append(":%s-first-test-acc: %s%n".formatted(key, fixed(r.epochs().getFirst().testAcc(), 3)));
+            }
+            sb.append(":%s-epochs: %d%n".formatted(key, r.epochs().size()));
+            sb.append(":%s-examples-per-second: %s%n".formatted(key, fixed(r.examplesPerSecond(), 1)));
+            if (r.examplesPerSecond() > 0)
+                sb.append(":%s-full-epoch-minutes: %d%n".formatted(key, Math.round(TRAINING_SET / r.examplesPerSecond() / 60)));
+            sb.append(":%s-device: %s%n".formatted(key, Adoc.text(r.device())));
+        }
+        return sb.toString();
+    }
+
+    /** An attribute name from a partial name: AsciiDoc allows letters, digits, "-" and "_", so "." becomes "_". */
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+    }
+}
