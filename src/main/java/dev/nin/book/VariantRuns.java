@@ -53,8 +53,8 @@ final class VariantRuns {
         Map<String, Map<String, List<RunRecord>>> byConfig = new TreeMap<>();
         for (RunRecord r : runs) {
             Map<String, Object> c = r.config();
-            String config = "resize %s, %s epochs, lr %s, batch %s, %s init, %s examples, %s".formatted(c.get("resize"), c.get("epochs"),
-                    c.get("lr"), c.get("batchSize"), c.get("init"), "0".equals(String.valueOf(c.get("limit"))) ? "all" : "%,d".formatted(Long.parseLong(String.valueOf(c.get("limit")))), r.device());
+            String config = "resize %s, %s epoch%s, lr %s%s, batch %s, %s init, %s examples, %s".formatted(c.get("resize"), c.get("epochs"),
+                    "1".equals(String.valueOf(c.get("epochs"))) ? "" : "s", c.get("lr"), optimizer(c), c.get("batchSize"), c.get("init"), "0".equals(String.valueOf(c.get("limit"))) ? "all" : "%,d".formatted(Long.parseLong(String.valueOf(c.get("limit")))), r.device());
             byConfig.computeIfAbsent(config, k -> new TreeMap<>()).computeIfAbsent(String.valueOf(c.get("variant")), k -> new ArrayList<>()).add(r);
         }
         StringBuilder sb = new StringBuilder();
@@ -79,6 +79,16 @@ final class VariantRuns {
             }
             sb.append("|===\n\n");
         });
+        return sb.toString();
+    }
+
+    /** ", momentum 0.9, warmup-cosine": what a record's optimizer adds to d2l's plain SGD at a constant rate (older records: nothing). */
+    static String optimizer(Map<String, Object> c) {
+        StringBuilder sb = new StringBuilder();
+        Object momentum = c.get("momentum"), decay = c.get("weightDecay"), schedule = c.get("schedule");
+        if (momentum != null && Double.parseDouble(String.valueOf(momentum)) != 0) sb.append(", momentum ").append(momentum);
+        if (decay != null && Double.parseDouble(String.valueOf(decay)) != 0) sb.append(", weight decay ").append(decay);
+        if (schedule != null && !"constant".equals(schedule)) sb.append(", ").append(schedule);
         return sb.toString();
     }
 

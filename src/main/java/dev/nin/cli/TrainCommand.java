@@ -133,8 +133,8 @@ final class TrainCommand implements Command {
         }
         FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
         out.println(selection.reason());
-        out.printf(Locale.ROOT, "training %s on %s: resize %d, %d epochs, lr %s%s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
-                spec.name(), backend.device(), config.resize(), config.epochs(), config.lr(), optimizer(config), config.batchSize(), config.seed(), config.init().label(),
+        out.printf(Locale.ROOT, "training %s on %s: resize %d, %d epoch%s, lr %s%s, batch %d, seed %d, %s init, %,d of %,d training examples%s%n",
+                spec.name(), backend.device(), config.resize(), config.epochs(), config.epochs() == 1 ? "" : "s", config.lr(), optimizer(config), config.batchSize(), config.seed(), config.init().label(),
                 config.limit() > 0 ? Math.min(config.limit(), data.train().count()) : data.train().count(), data.train().count(),
                 f.has("--chapter") ? " (the chapter's configuration)" : "");
         if (TRAINING_FLAGS.stream().noneMatch(args::contains)) out.println(QUICK_WHY);

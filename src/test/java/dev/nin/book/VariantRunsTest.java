@@ -51,6 +51,19 @@ class VariantRunsTest {
     }
 
     @Test
+    void aRunWithMomentumAndAScheduleIsItsOwnConfiguration(@TempDir Path results) throws Exception {
+        RunRecord plain = run("nin", 1, 0.70, RunRecord.COMPLETED);
+        Map<String, Object> config = new LinkedHashMap<>(plain.config());
+        config.putAll(Map.of("epochs", 1, "momentum", 0.9, "weightDecay", 0.0, "schedule", "warmup-cosine"));
+        RunRecords.write(plain, results.resolve("cpu/variants/plain.json"));
+        RunRecords.write(new RunRecord("train", config, "cpu", plain.device(), Map.of(), plain.epochs(), 100, 0, 10, RunRecord.COMPLETED, ""),
+                results.resolve("cpu/tuning/momentum.json"));
+        assertThat(VariantRuns.table(VariantRuns.read(results)))
+                .contains(".resize 72, 3 epochs, lr 0.05, batch 64, kaiming init")
+                .contains(".resize 72, 1 epoch, lr 0.05, momentum 0.9, warmup-cosine, batch 64, kaiming init");
+    }
+
+    @Test
     void withoutVariantRecordsTheTableSaysHowToMakeThem(@TempDir Path results) throws Exception {
         assertThat(VariantRuns.table(VariantRuns.read(results))).startsWith("No variant runs are committed yet");
     }
