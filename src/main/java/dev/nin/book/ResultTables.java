@@ -63,7 +63,7 @@ final class ResultTables {
         sb.append("Peak memory:: ").append(mib(r.peakMemoryBytes())).append('\n');
         sb.append("Wall time:: ").append(fixed(r.wallSeconds(), 1)).append(" s\n");
         sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
-                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
+                .append("xref:appendix-records.adoc#").append(anchor(entry.name())).append("[the records appendix]\n\n");
         sb.append(epochTable(r)).append('\n');
         return sb.toString();
     }
@@ -78,7 +78,12 @@ final class ResultTables {
 
     /** The record's provenance, for the records appendix, under an anchor the run's partial links to. */
     static String provenance(String path, String name, Map<String, String> provenance) {
-        return "[#" + name + "]\n=== " + text(path) + "\n\n" + provenanceTable(provenance);
+        return "[#" + anchor(name) + "]\n=== " + text(path) + "\n\n" + provenanceTable(provenance);
+    }
+
+    /** A record's anchor: its name with '.' as '_', since in {@code [#id]} a dot would start a role and cut the id short. */
+    static String anchor(String name) {
+        return name.replace('.', '_');
     }
 
     /**
@@ -156,7 +161,7 @@ final class ResultTables {
                 torch == null ? "—" : mib(torch.peakMemoryBytes()), ratio(b.memoryRatio())));
         sb.append("|===\n\n");
         sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
-                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
+                .append("xref:appendix-records.adoc#").append(anchor(entry.name())).append("[the records appendix]\n\n");
         return sb.toString();
     }
 

@@ -30,7 +30,7 @@ final class StudyTables {
         sb.append("Configuration:: ").append(text(ResultTables.config(s.config()))).append('\n');
         sb.append("Wall time:: ").append(fixed(s.wallSeconds(), 1)).append(" s\n");
         sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
-                .append("xref:appendix-records.adoc#").append(entry.name()).append("[the records appendix]\n\n");
+                .append("xref:appendix-records.adoc#").append(ResultTables.anchor(entry.name())).append("[the records appendix]\n\n");
         return sb.toString();
     }
 

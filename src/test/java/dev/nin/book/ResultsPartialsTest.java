@@ -64,6 +64,15 @@ class ResultsPartialsTest {
     }
 
     @Test
+    void recordsWhoseNamesDifferAfterADotGetDifferentAnchors() {
+        // in [#id] a dot starts a role: "lr0.01" and "lr0.02" would both become the id "lr0" and break the book
+        String a = ResultTables.provenance("cpu/x-lr0.01.json", "cpu-x-lr0.01", java.util.Map.of());
+        String b = ResultTables.provenance("cpu/x-lr0.02.json", "cpu-x-lr0.02", java.util.Map.of());
+        assertThat(a).startsWith("[#cpu-x-lr0_01]");
+        assertThat(b).startsWith("[#cpu-x-lr0_02]");
+    }
+
+    @Test
     void withNoRecordEveryFixedPartialExistsAndSaysThereIsNoneYet() throws IOException {
         ResultsPartials.generate(results(), root.resolve("generated"));
 
@@ -96,10 +105,10 @@ class ResultsPartialsTest {
                 .contains("Outcome:: completed all 3 epochs")
                 .contains(String.format(Locale.ROOT, "Peak memory:: %,.1f MiB", run.peakMemoryBytes() / 1048576.0))
                 .contains(String.format(Locale.ROOT, "|%d |%.4f |%.4f |%.4f |%.1f |%.1f", 2, 0.5, 0.7, 0.68, 62.25, 978.6))
-                .contains("xref:appendix-records.adoc#gpu-nin-lr0.1[");
+                .contains("xref:appendix-records.adoc#gpu-nin-lr0_1[");
         // the machine it ran on goes to the records appendix, under the anchor the run's partial links to
         assertThat(partial("gpu-nin-lr0.1-provenance"))
-                .startsWith("[#gpu-nin-lr0.1]\n")
+                .startsWith("[#gpu-nin-lr0_1]\n")
                 .contains("|driver |550.54.15", "|cuda |12.4", "|cudnn |9.1.0", "|commit |abc1234");
         assertThat(partial(ResultsPartials.PROVENANCE)).contains("include::gpu-nin-lr0.1-provenance.adoc[]");
         assertThat(partial("group-gpu")).isEqualTo("include::gpu-nin-lr0.1.adoc[]\n");
