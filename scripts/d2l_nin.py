@@ -2,6 +2,8 @@
 
 scripts/torch_nin.py keeps its own copy: it runs alone on the GPU machine, identical to the shared reference.
 """
+import platform
+
 from torch import nn
 
 
@@ -15,3 +17,15 @@ def nin():
         nin_block(96, 256, 5, 1, 2), nn.MaxPool2d(3, 2),
         nin_block(256, 384, 3, 1, 1), nn.MaxPool2d(3, 2), nn.Dropout(0.5),
         nin_block(384, 10, 3, 1, 1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten())
+
+
+def cpu_model():
+    """The CPU's model name, for a record's provenance."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

@@ -20,7 +20,7 @@ from torch import nn
 import torch.nn.functional as F
 
 
-from d2l_nin import nin  # noqa: E402  (the chapter's network, beside this script)
+from d2l_nin import cpu_model, nin  # noqa: E402  (the chapter's network, beside this script)
 
 
 def peak_rss_bytes():
@@ -50,17 +50,6 @@ def timed(step, warmup, steps):
         step()
         times.append(time.perf_counter() - t)
     return times
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main(argv=None):

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 
-from d2l_nin import nin  # noqa: E402  (the chapter's network, beside this script)
+from d2l_nin import cpu_model, nin  # noqa: E402  (the chapter's network, beside this script)
 
 
 def storage_key(t):
@@ -28,17 +28,6 @@ def storage_key(t):
 
 def nbytes(t):
     return t.numel() * t.element_size()
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main():
@@ -101,7 +90,7 @@ def main():
         "parameterBytes": sum(nbytes(p) for p in net.parameters()),
         "saved": saved,
         "provenance": {
-            "torch": torch.__version__, "python": platform.python_version(), "cpu": cpu_name(),
+            "torch": torch.__version__, "python": platform.python_version(), "cpu": cpu_model(),
             "cores": str(os.cpu_count()), "threads": str(torch.get_num_threads()), "host": platform.node(),
             "os": platform.system() + " " + platform.release(),
             "date": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
