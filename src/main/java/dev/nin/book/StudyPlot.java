@@ -1,5 +1,6 @@
 package dev.nin.book;
 
+import dev.nin.train.HealthCheck;
 import dev.nin.train.record.StudyRecord;
 import dev.nin.train.record.StudyRecord.LossPoint;
 import dev.nin.train.record.StudyRecord.StudyRun;
@@ -92,7 +93,7 @@ public final class StudyPlot {
         NumberAxis loss = new NumberAxis("training loss");
         loss.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(lines, steps, loss, renderer);
-        ValueMarker chance = new ValueMarker(Math.log(10), Color.GRAY, new BasicStroke(1f));  // where a dead run sits
+        ValueMarker chance = new ValueMarker(HealthCheck.CHANCE_LOSS, Color.GRAY, new BasicStroke(1f));  // where a dead run sits
         chance.setLabel("ln 10");
         chance.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         chance.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);

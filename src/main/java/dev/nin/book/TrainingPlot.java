@@ -1,5 +1,6 @@
 package dev.nin.book;
 
+import dev.nin.train.HealthCheck;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RunRecord;
 import org.jfree.chart.JFreeChart;
@@ -60,7 +61,6 @@ public final class TrainingPlot {
     static final float[] DASHED = {6, 4};
 
     /** ln 10: the loss of ten equal class scores, where a dead NiN sits. */
-    static final double LN_10 = Math.log(10);
 
     static final int WIDTH = 680, HEIGHT = 520;
 
@@ -141,7 +141,7 @@ public final class TrainingPlot {
     }
 
     private static double lossRange(XYSeriesCollection loss) {
-        return Math.max(LN_10, loss.getSeriesCount() == 0 ? 0 : loss.getRangeUpperBound(false)) * 1.08;
+        return Math.max(HealthCheck.CHANCE_LOSS, loss.getSeriesCount() == 0 ? 0 : loss.getRangeUpperBound(false)) * 1.08;
     }
 
     private static XYPlot panel(XYSeriesCollection lines, String axisLabel, double upper, List<Metric> styles) {
@@ -160,7 +160,7 @@ public final class TrainingPlot {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        if (axisLabel.startsWith("training loss")) plot.addRangeMarker(marker(LN_10, "ln 10 = 2.303: ten equal scores"));
+        if (axisLabel.startsWith("training loss")) plot.addRangeMarker(marker(HealthCheck.CHANCE_LOSS, "ln 10 = 2.303: ten equal scores"));
         else plot.addRangeMarker(marker(0.1, "0.1: chance"));
         LegendTitle legend = new LegendTitle(plot);
         legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nin.model.NinVariants;
+import dev.nin.train.HealthCheck;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
@@ -99,6 +100,6 @@ final class VariantRuns {
      */
     static boolean endsAtLnTen(RunRecord r) {
         EpochMetrics last = r.lastEpoch();
-        return last != null && Math.abs(last.loss() - Math.log(10)) < 0.005 && last.testAcc() <= 0.11;
+        return last != null && Math.abs(last.loss() - HealthCheck.CHANCE_LOSS) < 0.005 && last.testAcc() <= 0.11;
     }
 }

@@ -16,7 +16,6 @@ import dev.nin.train.record.StudyRecord.LossPoint;
 import dev.nin.train.record.StudyRecord.ProbedCheckpoint;
 import dev.nin.train.record.StudyRecord.StudyRun;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,17 +151,10 @@ public final class DeadRunStudy {
     }
 
     /**
-     * Probes a trained run's checkpoint (NiN at its resize, the study's batch size) on the first test images:
-     * its alive fractions, its loss there, and whether any gradient flows back from that loss.
-     */
-    public ProbedCheckpoint probe(Path file, Images test) throws IOException {
-        Checkpoint cp = Checkpoint.read(file);
-        return probe(file, cp, Nin.spec(cp.config().resize()), test);
-    }
-
-    /**
-     * The same, with the checkpoint already read from {@code file} (a command reads it first, to refuse before
-     * working) and the network it was trained as (NiN or an exercise's variant, named in the probe's config).
+     * Probes a trained run's checkpoint, already read from {@code file} (a command reads it first, to refuse
+     * before working), as the network it was trained as (NiN or an exercise's variant, named in the probe's
+     * config), at its resize and the study's batch size, on the first test images: its alive fractions, its
+     * loss there, and whether any gradient flows back from that loss.
      */
     public ProbedCheckpoint probe(Path file, Checkpoint cp, NetworkSpec spec, Images test) {
         int resize = cp.config().resize();

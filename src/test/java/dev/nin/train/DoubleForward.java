@@ -44,8 +44,12 @@ final class DoubleForward {
 
         double[] apply(double[] x, Shape in, IntStream.Builder decisions);
 
-        /** The decisions this step takes on input x and output y, recorded the same way from any precision. */
-        void decide(double[] x, Shape in, double[] y, IntStream.Builder decisions);
+        /**
+         * The decisions this step takes on input x and output y, recorded the same way from any precision; a
+         * step without a kink (dropout with its mask fixed, pooling by averaging, flatten) takes none.
+         */
+        default void decide(double[] x, Shape in, double[] y, IntStream.Builder decisions) {
+        }
     }
 
     private final List<Step> steps = new ArrayList<>();
@@ -242,9 +246,6 @@ final class DoubleForward {
                 for (int i = 0; i < x.length; i++) y[i] = x[i] * DropoutMask.value(seed, i, p);
                 return y;
             }
-
-            public void decide(double[] x, Shape in, double[] y, IntStream.Builder decisions) {
-            }
         };
     }
 
@@ -263,9 +264,6 @@ final class DoubleForward {
                 }
                 return y;
             }
-
-            public void decide(double[] x, Shape in, double[] y, IntStream.Builder decisions) {
-            }
         };
     }
 
@@ -277,9 +275,6 @@ final class DoubleForward {
 
             public double[] apply(double[] x, Shape in, IntStream.Builder decisions) {
                 return x;
-            }
-
-            public void decide(double[] x, Shape in, double[] y, IntStream.Builder decisions) {
             }
         };
     }
