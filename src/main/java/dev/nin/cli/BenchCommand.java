@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchCommand implements Command {
     static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--out", CudaLibsFlag.FLAG);
-    static final Set<String> SWITCHES = Set.of("--torch");
+    static final Set<String> SWITCHES = Set.of("--torch", "--profile");
     static final Path TORCH_SCRIPT = Path.of("scripts", "torch_bench.py");
 
     @Override
@@ -40,9 +40,10 @@ final class BenchCommand implements Command {
         if (args.contains("--help") || args.contains("-h")) {
             out.print("""
                     usage: ./nin bench [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--resize 224] [--batch-size 128]
-                                       [--steps 5] [--warmup 2] [--out DIR] [--torch]
+                                       [--steps 5] [--warmup 2] [--out DIR] [--torch] [--profile]
                       medians of --steps timed steps after --warmup steps; writes DIR/bench-<device>-r<R>-b<B>.json
                       --cuda-libs  colon-separated folders searched first for the CUDA libraries (else NIN_CUDA_LIBS)
+                      --profile  also times every op of a training step and prints where the step's time goes
                       --torch  also runs scripts/torch_bench.py (python3 with torch) with the same R and B, back to back
                     """);
             return 0;
@@ -66,6 +67,7 @@ final class BenchCommand implements Command {
             record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
                     Benchmark.measure(backend, spec, resize, batch, warmup, steps));
             print(out, record.ours());
+            if (f.has("--profile")) profile(out, backend, spec, resize, batch, warmup, steps);
             if (f.has("--torch")) {
                 record = record.withReference(torch(resize, batch, warmup, steps, out));
                 print(out, record.reference());
@@ -100,6 +102,16 @@ final class BenchCommand implements Command {
             String last = said.isEmpty() ? "exit " + (p.isAlive() ? "timeout" : p.exitValue()) : said.lines().reduce((a, b) -> b).orElse("");
             throw new IllegalArgumentException("--torch needs PyTorch, but " + python() + " cannot import torch (" + last
                     + "); install it (Debian: apt-get install python3-torch) or leave out --torch");
+        }
+    }
+
+    /** The per-op table of a training step, the slowest first, with each op's share of the step. */
+    private static void profile(PrintStream out, Backend backend, dev.nin.model.NetworkSpec spec, int resize, int batch, int warmup, int steps) {
+        var entries = Benchmark.profileTraining(backend, spec, resize, batch, warmup, steps);
+        double total = entries.stream().mapToDouble(dev.nin.engine.TimedBackend.Entry::seconds).sum();
+        out.printf(Locale.ROOT, "where a training step's %.1f ms go (per step, %d steps; each op waited for):%n", total * 1000, steps);
+        for (var e : entries) {
+            out.printf(Locale.ROOT, "  %-26s %-20s %3d× %8.2f ms %5.1f %%%n", e.op(), e.shape(), e.calls(), e.seconds() * 1000, 100 * e.seconds() / total);
         }
     }
 

@@ -2,11 +2,13 @@ package dev.nin.train;
 
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
+import dev.nin.engine.TimedBackend;
 import dev.nin.model.NetworkSpec;
 import dev.nin.model.Shape;
 import dev.nin.train.record.BenchRecord;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -41,6 +43,36 @@ public final class Benchmark {
             net.sgdStep(0.1f);
         }, backend);
         return new BenchRecord.Measurement("nin " + backend.name(), training, inference, backend.peakMemoryBytes());
+    }
+
+    /**
+     * Seconds per training step of every backend op, summed over {@code steps} steps after {@code warmup}
+     * untimed ones and divided by {@code steps}, the slowest first: the same step as {@link #measure}'s, with a wait
+     * after each op (see {@link TimedBackend}).
+     */
+    public static List<TimedBackend.Entry> profileTraining(Backend backend, NetworkSpec spec, int resize, int batchSize, int warmup, int steps) {
+        TimedBackend timed = new TimedBackend(backend);
+        Backend b = timed.backend();
+        Network net = new Network(b, spec, Shape.of(1, 1, resize, resize), batchSize);
+        net.initialize(0);
+        Inputs inputs = new Inputs(b, batchSize, 28, 28, resize);
+        SplittableRandom random = new SplittableRandom(0);
+        float[] pixels = new float[batchSize * 28 * 28];
+        int[] labels = new int[batchSize];
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
+        for (int i = 0; i < batchSize; i++) labels[i] = random.nextInt(10);
+        Tensor stats = b.allocate(Shape.of(2));
+        for (int i = 0; i < warmup + steps; i++) {
+            if (i == warmup) timed.start();
+            Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), true);
+            b.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
+            net.backward();
+            net.sgdStep(0.1f);
+        }
+        timed.stop();
+        return timed.entries().stream()
+                .map(e -> new TimedBackend.Entry(e.op(), e.shape(), e.calls() / steps, e.seconds() / steps))
+                .toList();
     }
 
     /** The median wall time of a step in seconds, waiting for the backend after each. */

@@ -49,7 +49,30 @@ public final class Nd4jBackend implements Backend {
     /** Arrays an op needs as an output but the caller does not want, one per shape, reused across calls. */
     private final Map<List<Integer>, INDArray> scratch = new HashMap<>();
 
+    /** The convolutions called in oneDNN directly, or null to leave them to libnd4j (see {@link #CONVOLUTIONS}). */
+    private final OneDnnConvolutions direct;
+    private final String convolutions;
+
+    /**
+     * Which library runs the convolutions: {@code onednn} (oneDNN's primitives called directly, the default when
+     * libdnnl.so.2 loads) or {@code libnd4j} (its conv2d ops, as before; the fallback). Environment variable
+     * NIN_CPU_CONVOLUTIONS, or system property nin.cpu.convolutions.
+     */
+    public static final String CONVOLUTIONS = "NIN_CPU_CONVOLUTIONS";
+
     public Nd4jBackend() {
+        this(System.getProperty("nin.cpu.convolutions", System.getenv().getOrDefault(CONVOLUTIONS, "onednn")));
+    }
+
+    /** @param convolutions "onednn" or "libnd4j" (see {@link #CONVOLUTIONS}) */
+    public Nd4jBackend(String convolutions) {
+        if (!convolutions.equals("onednn") && !convolutions.equals("libnd4j")) {
+            throw new IllegalArgumentException(CONVOLUTIONS + " must be onednn or libnd4j, got '" + convolutions + "'");
+        }
+        OneDnn dnn = convolutions.equals("onednn") ? OneDnn.get() : null;
+        if (convolutions.equals("onednn") && dnn == null) System.err.println("note: convolutions run in libnd4j: " + OneDnn.whyNot());
+        this.direct = dnn == null ? null : new OneDnnConvolutions(dnn);
+        this.convolutions = dnn == null ? "libnd4j" : "oneDNN " + dnn.version() + " (libdnnl.so.2, called directly)";
         if (!hasOneDnn()) {
             // the plain nd4j-native jar is ~4x slower for convolutions; say so rather than run slowly
             System.err.println("warning: libnd4j was built without oneDNN; check the nd4j-native classifier in pom.xml");
@@ -73,6 +96,7 @@ public final class Nd4jBackend implements Backend {
                 ? "1.0.0-M2.1" : Nd4j.class.getPackage().getImplementationVersion());
         p.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
         p.put("onednn", String.valueOf(hasOneDnn()));
+        p.put("convolutions", convolutions);
         Object omp = Nd4j.getExecutioner().getEnvironmentInformation().get("omp.threads");
         p.put("omp.threads", String.valueOf(omp));
         p.put("omp.wait_policy", String.valueOf(OMP_WAIT_POLICY));
@@ -139,6 +163,10 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
+        if (direct != null) {
+            direct.forward(address(x), x.shape(), address(w), w.shape(), address(b), stride, padding, false, address(y), y.shape());
+            return;
+        }
         int k = w.shape().dim(2), n = x.shape().dim(0), step = imagesPerCall(x.shape(), y.shape());
         for (int from = 0; from < n; from += step) {
             int to = Math.min(n, from + step);
@@ -152,6 +180,10 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void conv2dBiasReluForward(Tensor x, Tensor w, Tensor b, int stride, int padding, Tensor y) {
+        if (direct != null) {
+            direct.forward(address(x), x.shape(), address(w), w.shape(), address(b), stride, padding, true, address(y), y.shape());
+            return;
+        }
         conv2dForward(x, w, b, stride, padding, y);
         relu(y, y);
     }
@@ -164,6 +196,11 @@ public final class Nd4jBackend implements Backend {
      */
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Tensor dy, int stride, int padding, Tensor dx, Tensor dw, Tensor db) {
+        if (direct != null) {
+            direct.backward(address(x), x.shape(), address(w), w.shape(), address(dy), dy.shape(), stride, padding,
+                    dx == null ? 0 : address(dx), address(dw), address(db));
+            return;
+        }
         if (dx == null) {
             conv2dBackwardFilter(x, dy, stride, padding, dw, db);
             return;
@@ -501,6 +538,12 @@ public final class Nd4jBackend implements Backend {
 
     static INDArray arr(Tensor t) {
         return ((NdTensor) t).array();
+    }
+
+    /** The native address of the tensor's first element (tensors are contiguous). */
+    private static long address(Tensor t) {
+        INDArray a = arr(t);
+        return a.data().address() + a.offset() * Float.BYTES;
     }
 
     private static FloatBuffer buf(Tensor t) {
