@@ -48,6 +48,9 @@ public final class BookFacts {
         Files.writeString(dir.resolve("exercises-memory.adoc"), ExerciseMemory.table(nin, results));
         Files.writeString(dir.resolve("exercises-memory-facts.adoc"), ExerciseMemory.attributes(nin, results));
         Files.writeString(dir.resolve("exercises-variant-runs.adoc"), VariantRuns.table(VariantRuns.read(results)));
+        List<TuningRuns.Row> tuning = TuningRuns.read(results);
+        Files.writeString(dir.resolve("exercises-tuning.adoc"), TuningRuns.table(tuning));
+        Files.writeString(dir.resolve("exercises-tuning-facts.adoc"), TuningRuns.attributes(tuning));
     }
 
     /** Numbers the prose refers to, as AsciiDoc attributes ({nin-params} and so on). */

@@ -30,12 +30,16 @@ final class VariantRuns {
     private VariantRuns() {
     }
 
-    /** The records under {@code results} whose configuration names a variant. */
+    /**
+     * The records in folders named {@code variants} under {@code results} whose configuration names a variant (runs
+     * of the chapter's network with other hyper-parameters, in {@code tuning}, are {@link TuningRuns}').
+     */
     static List<RunRecord> read(Path results) throws IOException {
         if (!Files.isDirectory(results)) return List.of();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(results)) {
-            files = walk.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            files = walk.filter(f -> f.toString().endsWith(".json") && f.getParent().getFileName().toString().equals("variants"))
+                    .sorted().toList();
         }
         List<RunRecord> runs = new ArrayList<>();
         for (Path f : files) {

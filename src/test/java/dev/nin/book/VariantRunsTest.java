@@ -57,7 +57,9 @@ class VariantRunsTest {
         config.putAll(Map.of("epochs", 1, "momentum", 0.9, "weightDecay", 0.0, "schedule", "warmup-cosine"));
         RunRecords.write(plain, results.resolve("cpu/variants/plain.json"));
         RunRecords.write(new RunRecord("train", config, "cpu", plain.device(), Map.of(), plain.epochs(), 100, 0, 10, RunRecord.COMPLETED, ""),
-                results.resolve("cpu/tuning/momentum.json"));
+                results.resolve("cpu/variants/momentum.json"));
+        RunRecords.write(plain, results.resolve("cpu/tuning/lr0.1-s1.json"));  // exercise 1's, not a variant's
+        assertThat(VariantRuns.read(results)).hasSize(2);
         assertThat(VariantRuns.table(VariantRuns.read(results)))
                 .contains(".resize 72, 3 epochs, lr 0.05, batch 64, kaiming init")
                 .contains(".resize 72, 1 epoch, lr 0.05, momentum 0.9, warmup-cosine, batch 64, kaiming init");

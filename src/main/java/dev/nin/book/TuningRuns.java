@@ -1,0 +1,132 @@
+package dev.nin.book;
+
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Exercise 1's tuning table: the chapter's network trained with one change at a time ({@code scripts/tuning-runs},
+ * records in {@code results/<device>/tuning/NAME-s<seed>.json}) beside the runs it changes from, the quick default's
+ * own NiN runs ({@code results/<device>/variants/nin-s<seed>.json}): mean and range of the final test accuracy over
+ * seeds, and the difference from the base. Records without a seed in their name (earlier one-off runs) form
+ * rows of their own.
+ */
+final class TuningRuns {
+    static final String BASE = "base";
+    private static final Pattern SEEDED = Pattern.compile("(.+)-s(\\d+)\\.json");
+
+    private TuningRuns() {
+    }
+
+    /** One row: a change's name and its runs over seeds. */
+    record Row(String name, List<RunRecord> runs) {
+        double[] accuracies() {
+            return runs.stream().map(RunRecord::lastEpoch).filter(Objects::nonNull).mapToDouble(EpochMetrics::testAcc).toArray();
+        }
+
+        double mean() {
+            return Arrays.stream(accuracies()).average().orElse(Double.NaN);
+        }
+
+        Map<String, Object> config() {
+            return runs.getFirst().config();
+        }
+    }
+
+    /** The base row (the quick default's NiN runs) first, then every tuning change in file-name order. */
+    static List<Row> read(Path results) throws IOException {
+        Map<String, List<RunRecord>> byName = new LinkedHashMap<>();
+        for (Path f : files(results, "variants")) {
+            Matcher m = SEEDED.matcher(f.getFileName().toString());
+            if (m.matches() && m.group(1).equals("nin")) byName.computeIfAbsent(BASE, k -> new ArrayList<>()).add(RunRecords.read(f));
+        }
+        for (Path f : files(results, "tuning")) {
+            Matcher m = SEEDED.matcher(f.getFileName().toString());
+            String name = m.matches() ? m.group(1) : f.getFileName().toString().replaceFirst("\\.json$", "");
+            byName.computeIfAbsent(name, k -> new ArrayList<>()).add(RunRecords.read(f));
+        }
+        return byName.entrySet().stream().map(e -> new Row(e.getKey(), e.getValue())).toList();
+    }
+
+    /** The records of results/cpu/FOLDER (the CPU's: a GPU's runs have another recipe and budget). */
+    private static List<Path> files(Path results, String folder) throws IOException {
+        Path dir = results.resolve("cpu").resolve(folder);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /** The table, one row per change, with what differs from the base in bold. */
+    static String table(List<Row> rows) {
+        if (rows.stream().noneMatch(r -> !r.name().equals(BASE))) {
+            return "No tuning runs are committed yet: `scripts/tuning-runs` makes them.\n";
+        }
+        Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
+        StringBuilder sb = new StringBuilder("""
+                [cols="3,>1,1,>1,>1,>1,3,>2,>3,>2,>2,>1",options="header"]
+                |===
+                |Run |lr |Init |Batch |Examples |Epochs |Optimizer |Seeds |Final test accuracy, mean (lowest – highest) |Change from the base |Minutes per run |Dead
+                """);
+        for (Row r : rows) {
+            Map<String, Object> c = r.config();
+            double[] acc = r.accuracies();
+            String range = acc.length < 2 ? "" : " (%.3f – %.3f)".formatted(Arrays.stream(acc).min().orElse(0), Arrays.stream(acc).max().orElse(0));
+            String delta = base == null || r == base ? "–" : "%+.3f".formatted(r.mean() - base.mean());
+            double minutes = r.runs().stream().mapToDouble(RunRecord::wallSeconds).average().orElse(0) / 60;
+            long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
+            sb.append("|%s |%s |%s |%s |%s |%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
+                    r.name().equals(BASE) ? "the quick default (base)" : "`" + r.name() + "`",
+                    differs(base, c, "lr"), differs(base, c, "init"), differs(base, c, "batchSize"), examples(c), differs(base, c, "epochs"),
+                    optimizer(c), String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
+                    acc.length == 0 ? "–" : "%.3f%s".formatted(r.mean(), range), delta, minutes, dead));
+        }
+        return sb.append("|===\n").toString();
+    }
+
+    /** A configuration value, in bold where it differs from the base's. */
+    private static String differs(Row base, Map<String, Object> c, String key) {
+        String v = String.valueOf(c.get(key));
+        return base != null && !v.equals(String.valueOf(base.config().get(key))) ? "*" + v + "*" : v;
+    }
+
+    private static String examples(Map<String, Object> c) {
+        long limit = Long.parseLong(String.valueOf(c.getOrDefault("limit", 0)));
+        return limit == 0 ? "all 60,000" : "%,d".formatted(limit);
+    }
+
+    private static String optimizer(Map<String, Object> c) {
+        String extra = VariantRuns.optimizer(c);
+        return extra.isEmpty() ? "SGD" : "*SGD" + extra + "*";
+    }
+
+    /**
+     * Attributes for the prose: {@code {tuning-NAME-mean}}, {@code {tuning-NAME-delta}} (signed, from the base) and
+     * {@code {tuning-NAME-seeds}} for every row, NAME with dots as underscores; {@code {tuning-base-mean}}.
+     */
+    static String attributes(List<Row> rows) {
+        Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
+        StringBuilder sb = new StringBuilder();
+        for (Row r : rows) {
+            String key = "tuning-" + r.name().replace('.', '_');
+            sb.append(String.format(Locale.ROOT, ":%s-mean: %.3f%n", key, r.mean()));
+            sb.append(":%s-seeds: %d%n".formatted(key, r.runs().size()));
+            if (base != null) sb.append(String.format(Locale.ROOT, ":%s-delta: %+.3f%n", key, r.mean() - base.mean()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.nin.book;
+
+import dev.nin.train.record.EpochMetrics;
+import dev.nin.train.record.RunRecord;
+import dev.nin.train.record.RunRecords;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Tag(Chapters.EXERCISES)
+class TuningRunsTest {
+
+    static RunRecord run(long seed, double lr, String init, double testAcc, double loss) {
+        Map<String, Object> config = new LinkedHashMap<>(Map.of("resize", 72, "epochs", 2, "lr", lr, "batchSize", 64, "seed", seed,
+                "limit", 30000, "init", init, "variant", "nin"));
+        return new RunRecord("train", config, "cpu", "2 cores, AMD EPYC", Map.of(),
+                List.of(new EpochMetrics(1, loss, 0.5, testAcc, 10, 100)), 100, 0, 120, RunRecord.COMPLETED, "");
+    }
+
+    @Test
+    void eachChangeIsOneRowBesideTheBaseWithItsDifferenceInBold(@TempDir Path results) throws Exception {
+        RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
+        RunRecords.write(run(2, 0.05, "kaiming", 0.60, 1.0), results.resolve("cpu/variants/nin-s2.json"));
+        RunRecords.write(run(1, 0.05, "kaiming", 0.99, 1.0), results.resolve("cpu/variants/head-1x1-s1.json"));  // not NiN
+        RunRecords.write(run(1, 0.05, "xavier", 0.50, 1.0), results.resolve("cpu/tuning/xavier-s1.json"));
+        RunRecords.write(run(2, 0.05, "xavier", 0.10, 2.3026), results.resolve("cpu/tuning/xavier-s2.json"));
+        RunRecords.write(run(1, 0.1, "kaiming", 0.75, 1.0), results.resolve("cpu/tuning/lr0.1-s1.json"));
+        List<TuningRuns.Row> rows = TuningRuns.read(results);
+        assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier");
+        String table = TuningRuns.table(rows);
+        assertThat(table)
+                .contains("|the quick default (base) |0.05 |kaiming |64 |30,000 |2 |SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0")
+                .contains("|`lr0.1` |*0.1* |kaiming |64 |30,000 |2 |SGD |1 |0.750 |+0.100 |2.0 |0")
+                .contains("|`xavier` |0.05 |*xavier* |64 |30,000 |2 |SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
+        assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2");
+    }
+
+    @Test
+    void withoutTuningRecordsTheTableSaysHowToMakeThem(@TempDir Path results) throws Exception {
+        RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
+        assertThat(TuningRuns.table(TuningRuns.read(results))).startsWith("No tuning runs are committed yet");
+    }
+}
