@@ -51,6 +51,7 @@ public final class BookFacts {
         List<TuningRuns.Row> tuning = TuningRuns.read(results);
         Files.writeString(dir.resolve("exercises-tuning.adoc"), TuningRuns.table(tuning));
         Files.writeString(dir.resolve("exercises-tuning-facts.adoc"), TuningRuns.attributes(tuning));
+        Files.writeString(dir.resolve("performance-profiles.adoc"), OpProfiles.table(OpProfiles.read(results)));
     }
 
     /** Numbers the prose refers to, as AsciiDoc attributes ({nin-params} and so on). */

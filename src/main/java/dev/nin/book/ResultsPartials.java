@@ -9,6 +9,7 @@ import dev.nin.train.record.RecordFileException;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
 import dev.nin.train.record.SavedTensorsRecord;
+import dev.nin.train.record.ProfileRecord;
 import dev.nin.train.record.StudyRecord;
 import dev.nin.train.record.TorchNinResults;
 
@@ -253,6 +254,10 @@ public final class ResultsPartials {
             return List.of(new Bench(name, RunRecords.readBench(file)));
         if (json != null && StudyRecord.KIND.equals(json.path("kind").asText()))
             return List.of(new Study(name, RunRecords.read(file, StudyRecord.class)));
+        if (json != null && ProfileRecord.KIND.equals(json.path("kind").asText())) {
+            RunRecords.read(file, ProfileRecord.class);  // a broken record fails here, naming the file
+            return List.of();  // the performance appendix shows it (BookFacts)
+        }
         if (json != null && SavedTensorsRecord.KIND.equals(json.path("kind").asText())) {
             RunRecords.read(file, SavedTensorsRecord.class);  // a broken record fails here, naming the file
             return List.of();  // the exercises chapter's memory table shows it (BookFacts)

@@ -8,6 +8,8 @@ import dev.nin.train.MemoryBudget;
 import dev.nin.train.RunLock;
 import dev.nin.train.Trainer;
 import dev.nin.train.record.BenchRecord;
+import dev.nin.train.record.ProfileRecord;
+import dev.nin.train.record.Provenance;
 import dev.nin.train.record.RunRecords;
 
 import java.io.IOException;
@@ -67,7 +69,11 @@ final class BenchCommand implements Command {
             record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
                     Benchmark.measure(backend, spec, resize, batch, warmup, steps));
             print(out, record.ours());
-            if (f.has("--profile")) profile(out, backend, spec, resize, batch, warmup, steps);
+            if (f.has("--profile")) {
+                Path file = dir.resolve("profile-" + backend.name() + "-r" + resize + "-b" + batch + ".json");
+                RunRecords.write(profile(out, backend, spec, resize, batch, warmup, steps), file);
+                out.println("wrote " + file);
+            }
             if (f.has("--torch")) {
                 record = record.withReference(torch(resize, batch, warmup, steps, out));
                 print(out, record.reference());
@@ -105,14 +111,18 @@ final class BenchCommand implements Command {
         }
     }
 
-    /** The per-op table of a training step, the slowest first, with each op's share of the step. */
-    private static void profile(PrintStream out, Backend backend, dev.nin.model.NetworkSpec spec, int resize, int batch, int warmup, int steps) {
+    /** The per-op table of a training step, the slowest first, with each op's share of the step; printed and returned. */
+    private static ProfileRecord profile(PrintStream out, Backend backend, dev.nin.model.NetworkSpec spec, int resize, int batch, int warmup, int steps) {
         var entries = Benchmark.profileTraining(backend, spec, resize, batch, warmup, steps);
         double total = entries.stream().mapToDouble(dev.nin.engine.TimedBackend.Entry::seconds).sum();
         out.printf(Locale.ROOT, "where a training step's %.1f ms go (per step, %d steps; each op waited for):%n", total * 1000, steps);
         for (var e : entries) {
             out.printf(Locale.ROOT, "  %-26s %-20s %3d× %8.2f ms %5.1f %%%n", e.op(), e.shape(), e.calls(), e.seconds() * 1000, 100 * e.seconds() / total);
         }
+        Map<String, String> provenance = Provenance.collect();
+        return new ProfileRecord(ProfileRecord.KIND, backend.name(), backend.device(), resize, batch, steps,
+                entries.stream().map(e -> new ProfileRecord.Op(e.op(), e.shape().toString(), e.calls(), e.seconds() * 1000)).toList(),
+                backend.provenance(), provenance, provenance.get("date"));
     }
 
     private static void print(PrintStream out, BenchRecord.Measurement m) {
