@@ -45,7 +45,8 @@ final class BenchCommand implements Command {
                                        [--steps 5] [--warmup 2] [--out DIR] [--torch] [--profile]
                       medians of --steps timed steps after --warmup steps; writes DIR/bench-<device>-r<R>-b<B>.json
                       --cuda-libs  colon-separated folders searched first for the CUDA libraries (else NIN_CUDA_LIBS)
-                      --profile  also times every op of a training step and prints where the step's time goes
+                      --profile  instead: times every op of a training step, prints where the step's time goes and
+                                 writes DIR/profile-<device>-r<R>-b<B>.json
                       --torch  also runs scripts/torch_bench.py (python3 with torch) with the same R and B, back to back
                     """);
             return 0;
@@ -57,6 +58,7 @@ final class BenchCommand implements Command {
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0");
         var spec = Nin.spec(resize);
         Path dir = f.path("--out", Path.of("runs"));
+        if (f.has("--torch") && f.has("--profile")) throw new IllegalArgumentException("--profile times our ops alone; leave out --torch");
         if (f.has("--torch")) requireTorch();  // before measuring ours, not after
         CudaLibsFlag.apply(f);
         Backends.Selection selection = Backends.select(f.string("--device", "auto"));
@@ -66,14 +68,15 @@ final class BenchCommand implements Command {
             out.println(selection.reason());
             out.printf(Locale.ROOT, "benchmarking NiN on %s: resize %d, batch %d, %d warm-up + %d timed steps%n",
                     backend.device(), resize, batch, warmup, steps);
-            record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
-                    Benchmark.measure(backend, spec, resize, batch, warmup, steps));
-            print(out, record.ours());
             if (f.has("--profile")) {
                 Path file = dir.resolve("profile-" + backend.name() + "-r" + resize + "-b" + batch + ".json");
                 RunRecords.write(profile(out, backend, spec, resize, batch, warmup, steps), file);
                 out.println("wrote " + file);
+                return 0;
             }
+            record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
+                    Benchmark.measure(backend, spec, resize, batch, warmup, steps));
+            print(out, record.ours());
             if (f.has("--torch")) {
                 record = record.withReference(torch(resize, batch, warmup, steps, out));
                 print(out, record.reference());

@@ -278,6 +278,23 @@ class UserErrorsTest {
     }
 
     @Test
+    void benchProfileWithTorchIsRefusedAndAloneWritesItsRecord() throws IOException {
+        assertThat(nin("bench", "--device", "reference", "--resize", "67", "--batch-size", "1", "--torch", "--profile",
+                "--out", tmp.resolve("p").toString())).isEqualTo(Failures.BAD_INPUT);
+        assertOneLine("bench");
+        assertThat(err()).contains("--profile times our ops alone; leave out --torch");
+        out.reset();
+        assertThat(nin("bench", "--device", "reference", "--resize", "67", "--batch-size", "1", "--profile", "--steps", "1", "--warmup", "0",
+                "--out", tmp.resolve("p").toString())).isZero();
+        var profile = dev.nin.train.record.RunRecords.read(tmp.resolve("p/profile-reference-r67-b1.json"), dev.nin.train.record.ProfileRecord.class);
+        assertThat(profile.ops()).extracting(dev.nin.train.record.ProfileRecord.Op::op)
+                .contains("conv2dBiasReluForward", "conv2dBackward", "maxPool2dBackward", "softmaxCrossEntropy", "sgdStep");
+        assertThat(profile.totalMilliseconds()).isPositive();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("where a training step's").doesNotContain("training    ");
+        assertThat(tmp.resolve("p/bench-reference-r67-b1.json")).doesNotExist();
+    }
+
+    @Test
     void aFullDiskIsOneLineNamingTheFileAndTheDebugSwitchShowsTheTrace() throws IOException {
         IOException full;
         try (FileOutputStream dev = new FileOutputStream("/dev/full")) {
