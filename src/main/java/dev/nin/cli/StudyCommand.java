@@ -34,7 +34,7 @@ final class StudyCommand implements Command {
     // end::defaults[]
 
     static final Set<String> VALUED = Set.of("--resize", "--batch-size", "--steps", "--lrs", "--seeds", "--limit", "--device", "--out", "--probe",
-            "--variant", "--budget", CudaLibsFlag.FLAG);
+            "--variant", "--budget", "--networks", CudaLibsFlag.FLAG);
 
     @Override
     public String summary() {
@@ -52,6 +52,8 @@ final class StudyCommand implements Command {
                   --probe CKPT instead of running the grid, probe a trained run's checkpoint (e.g. runs/quick/checkpoint.bin)
                                and add what it finds to the record FILE named by --out
                   --variant V  with --probe: the network the checkpoint was trained as (./nin train --variant; default nin)
+                  --networks N  which networks each (seed, lr) trains: nin,no-final-relu (the default: NiN and its control) or nin
+                  --resume     continue the record FILE of the same study: runs already in it are kept, not run again
                 """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
     }
 
@@ -61,12 +63,12 @@ final class StudyCommand implements Command {
             out.print(usage());
             return 0;
         }
-        Flags f = new Flags(args, VALUED, Set.of());
+        Flags f = new Flags(args, VALUED, Set.of("--resume"));
         DeadRunStudy.Config config = new DeadRunStudy.Config(f.integer("--resize", DEFAULT.resize()),
                 f.integer("--batch-size", DEFAULT.batchSize()), f.integer("--steps", DEFAULT.steps()),
                 list(f, "--lrs", DEFAULT.lrs(), Double::parseDouble), list(f, "--seeds", DEFAULT.seeds(), Long::parseLong),
                 f.integer("--limit", DEFAULT.limit()), DEFAULT.checkEvery(), DEFAULT.lossEvery());
-        DeadRunStudy.networks(config.resize());  // rejects a too-small --resize, naming the minimum
+        List<NetworkSpec> networks = networks(f.string("--networks", "nin,no-final-relu"), config.resize());  // rejects a too-small --resize, naming the minimum
         String device = f.string("--device", "auto");
         if (!Backends.NAMES.contains(device)) throw new IllegalArgumentException("--device must be one of " + Backends.NAMES + ", got '" + device + "'");
         Path file = f.path("--out", Path.of("runs", "study.json"));
@@ -85,7 +87,9 @@ final class StudyCommand implements Command {
         try (Backend backend = selection.backend()) {
             MemoryBudget.require(Nin.spec(resize), resize, config.batchSize(), backend);
             try (RunLock _ = RunLock.acquire(file, Path.of(file + ".lock"), "--out")) {
-                StudyRecord study = probed != null ? RunRecords.read(file, StudyRecord.class) : null;
+                boolean resume = f.has("--resume") && probed == null;
+                if (resume && !Files.isRegularFile(file)) throw new IllegalArgumentException("--resume: " + file + " does not exist; leave out --resume to start the study");
+                StudyRecord study = probed != null || resume ? RunRecords.read(file, StudyRecord.class) : null;
                 FashionMnist data = FashionMnist.load(FashionMnist.defaultDirectory());
                 out.println(selection.reason());
                 if (probed != null) {
@@ -96,13 +100,24 @@ final class StudyCommand implements Command {
                     return 0;
                 }
                 out.println("dead-run study on " + backend.device() + ": " + config);
-                StudyRecord record = new DeadRunStudy(backend, config, out).run(data.train(), data.test(), RunBudget.of(budgetSeconds),
-                        partial -> write(partial, file));
+                StudyRecord record = new DeadRunStudy(backend, config, out, networks).run(data.train(), data.test(), RunBudget.of(budgetSeconds),
+                        partial -> write(partial, file), resume ? study : null);
                 RunRecords.write(record, file);
                 out.printf("%d runs in %.0f s; record: %s%n", record.runs().size(), record.wallSeconds(), file);
                 return 0;
             }
         }
+    }
+
+    /** "nin", "no-final-relu" or both, comma-separated, as the networks at this resize. */
+    static List<NetworkSpec> networks(String names, int resize) {
+        List<NetworkSpec> list = new java.util.ArrayList<>();
+        for (String name : names.split(",")) {
+            String n = name.strip();
+            if (!n.equals("nin") && !n.equals("no-final-relu")) throw new IllegalArgumentException("--networks takes nin and no-final-relu, got '" + n + "'");
+            list.add(NinVariants.named(n, Nin.spec(resize)));
+        }
+        return list;
     }
 
     private static void write(StudyRecord partial, Path file) {

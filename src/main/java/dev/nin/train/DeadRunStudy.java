@@ -91,8 +91,8 @@ public final class DeadRunStudy {
         this.networks = null;
     }
 
-    /** With other networks than NiN and its control (tests: a tiny NiN that trains in milliseconds). */
-    DeadRunStudy(Backend backend, Config config, PrintStream log, List<NetworkSpec> networks) {
+    /** With other networks than NiN and its control (NiN alone; tests: a tiny NiN that trains in milliseconds). */
+    public DeadRunStudy(Backend backend, Config config, PrintStream log, List<NetworkSpec> networks) {
         this.backend = backend;
         this.config = config;
         this.log = log;
@@ -112,19 +112,32 @@ public final class DeadRunStudy {
      * outside keeps what finished).
      */
     public StudyRecord run(Images trainSet, Images testSet, RunBudget budget, Consumer<StudyRecord> afterEachRun) {
-        long start = System.nanoTime();
+        return run(trainSet, testSet, budget, afterEachRun, null);
+    }
+
+    /**
+     * As above, continuing {@code earlier} (a record of the same study cut short, or null): its runs are kept and
+     * not run again, and its wall time is added to this call's.
+     */
+    public StudyRecord run(Images trainSet, Images testSet, RunBudget budget, Consumer<StudyRecord> afterEachRun, StudyRecord earlier) {
+        long start = System.nanoTime() - (earlier == null ? 0 : (long) (earlier.wallSeconds() * 1e9));
         Images train = config.limit() > 0 ? trainSet.limit(config.limit()) : trainSet;
         Batch probe = Batches.inOrder(testSet, config.batchSize()).iterator().next();  // the same images for every run
-        List<StudyRun> runs = new ArrayList<>();
+        List<StudyRun> runs = new ArrayList<>(earlier == null ? List.of() : earlier.runs());
         List<NetworkSpec> networks = this.networks != null ? this.networks : networks(config.resize());
         int planned = config.seeds().size() * config.lrs().size() * networks.size();
         Map<String, Object> settings = new LinkedHashMap<>(config.toMap());
         if (budget.limited()) settings.put("budgetSeconds", budget.seconds());
         settings.put("runsPlanned", planned);
+        settings.put("networks", networks.stream().map(NetworkSpec::name).toList());
+        if (earlier != null && !sameStudy(earlier.config(), settings)) {
+            throw new IllegalArgumentException("the record to resume was made with " + earlier.config() + ", not " + settings);
+        }
         grid:
         for (long seed : config.seeds())
             for (double lr : config.lrs())
                 for (NetworkSpec spec : networks) {
+                    if (runs.stream().anyMatch(r -> r.seed() == seed && r.lr() == lr && r.network().equals(spec.name()))) continue;
                     if (!budget.roomForAnother()) {
                         log.printf(Locale.ROOT, "budget: stopping after %d of %d runs (%.0f s of %.0f s used)%n", runs.size(), planned,
                                 budget.elapsed(), budget.seconds());
@@ -142,6 +155,14 @@ public final class DeadRunStudy {
         return record(settings, runs, start);
     }
     // end::order[]
+
+    /** The same settings, as a record read back shows them (numbers compared as written), whatever the budget. */
+    static boolean sameStudy(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, String> x = new LinkedHashMap<>(), y = new LinkedHashMap<>();
+        a.forEach((k, v) -> { if (!k.equals("budgetSeconds")) x.put(k, String.valueOf(v)); });
+        b.forEach((k, v) -> { if (!k.equals("budgetSeconds")) y.put(k, String.valueOf(v)); });
+        return x.equals(y);
+    }
 
     private StudyRecord record(Map<String, Object> settings, List<StudyRun> runs, long start) {
         Map<String, String> provenance = new LinkedHashMap<>(Provenance.collect());

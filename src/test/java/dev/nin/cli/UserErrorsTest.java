@@ -278,6 +278,19 @@ class UserErrorsTest {
     }
 
     @Test
+    void studyRefusesAnUnknownNetworkAndAResumeWithoutARecord() {
+        assertThat(nin("study", "--device", "reference", "--networks", "nin,alexnet", "--out", tmp.resolve("s.json").toString()))
+                .isEqualTo(Failures.BAD_INPUT);
+        assertOneLine("study");
+        assertThat(err()).contains("--networks takes nin and no-final-relu, got 'alexnet'");
+        err.reset();
+        assertThat(nin("study", "--device", "reference", "--networks", "nin", "--resume", "--out", tmp.resolve("s.json").toString()))
+                .isEqualTo(Failures.BAD_INPUT);
+        assertOneLine("study");
+        assertThat(err()).contains("--resume: " + tmp.resolve("s.json") + " does not exist");
+    }
+
+    @Test
     void benchProfileWithTorchIsRefusedAndAloneWritesItsRecord() throws IOException {
         assertThat(nin("bench", "--device", "reference", "--resize", "67", "--batch-size", "1", "--torch", "--profile",
                 "--out", tmp.resolve("p").toString())).isEqualTo(Failures.BAD_INPUT);

@@ -59,4 +59,35 @@ class DeadRunStudyOrderTest {
             assertThat(cut.config()).containsEntry("runsPlanned", 8).containsEntry("budgetSeconds", 1e-9);
         }
     }
+
+    @Test
+    void aResumedStudyKeepsTheRunsItHadAndRunsOnlyTheRestAfterARoundTripThroughItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            StudyRecord cut = study(backend).run(toy, toy, RunBudget.of(1e-9), r -> {
+            });
+            java.nio.file.Path file = dir.resolve("study.json");
+            dev.nin.train.record.RunRecords.write(cut, file);
+            StudyRecord earlier = dev.nin.train.record.RunRecords.read(file, StudyRecord.class);
+            List<StudyRecord> partial = new ArrayList<>();
+            StudyRecord all = study(backend).run(toy, toy, RunBudget.none(), partial::add, earlier);
+
+            assertThat(all.runs()).hasSize(8);
+            assertThat(all.runs().getFirst()).isEqualTo(earlier.runs().getFirst());
+            assertThat(partial).extracting(r -> r.runs().size()).containsExactly(2, 3, 4, 5, 6, 7, 8);  // 7 new runs, not 8
+            assertThat(all.wallSeconds()).isGreaterThanOrEqualTo(earlier.wallSeconds());
+        }
+    }
+
+    @Test
+    void aRecordOfAnotherStudyIsRefusedNamingBothSettings() {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            StudyRecord other = new DeadRunStudy(backend, new DeadRunStudy.Config(SIZE, BATCH, 3, List.of(0.2), List.of(3L), 0, 1, 1),
+                    new PrintStream(OutputStream.nullOutputStream()), networks).run(toy, toy, RunBudget.of(1e-9), r -> {
+            });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> study(backend).run(toy, toy, RunBudget.none(), r -> {
+            }, other)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the record to resume was made with")
+                    .hasMessageContaining("lrs=[0.2]").hasMessageContaining("lrs=[0.1, 0.05]");
+        }
+    }
 }
