@@ -39,6 +39,7 @@ final class RecordFacts {
             sb.append(":%s-examples-per-second: %s%n".formatted(key, fixed(r.examplesPerSecond(), 1)));
             if (r.examplesPerSecond() > 0)
                 sb.append(":%s-full-epoch-minutes: %d%n".formatted(key, Math.round(TRAINING_SET / r.examplesPerSecond() / 60)));
+            sb.append(":%s-wall-minutes: %s%n".formatted(key, fixed(r.wallSeconds() / 60, 1)));
             sb.append(":%s-device: %s%n".formatted(key, Adoc.text(r.device())));
         }
         return sb.toString();
