@@ -49,29 +49,31 @@ public final class Nd4jBackend implements Backend {
     /** Arrays an op needs as an output but the caller does not want, one per shape, reused across calls. */
     private final Map<List<Integer>, INDArray> scratch = new HashMap<>();
 
-    /** The convolutions called in oneDNN directly, or null to leave them to libnd4j (see {@link #CONVOLUTIONS}). */
+    /** The convolutions and ReLU's backward called in oneDNN directly, or null to leave them to libnd4j (see {@link #KERNELS}). */
     private final OneDnnConvolutions direct;
+    private final OneDnnRelu directRelu;
     private final String convolutions;
 
     /**
-     * Which library runs the convolutions: {@code onednn} (oneDNN's primitives called directly, the default when
-     * libdnnl.so.2 loads) or {@code libnd4j} (its conv2d ops, as before; the fallback). Environment variable
-     * NIN_CPU_CONVOLUTIONS, or system property nin.cpu.convolutions.
+     * Which library runs the convolutions and ReLU's backward: {@code onednn} (oneDNN's primitives called directly,
+     * the default when libdnnl.so.2 loads) or {@code libnd4j} (its ops, as before; the fallback). Environment
+     * variable NIN_CPU_KERNELS, or system property nin.cpu.kernels.
      */
-    public static final String CONVOLUTIONS = "NIN_CPU_CONVOLUTIONS";
+    public static final String KERNELS = "NIN_CPU_KERNELS";
 
     public Nd4jBackend() {
-        this(System.getProperty("nin.cpu.convolutions", System.getenv().getOrDefault(CONVOLUTIONS, "onednn")));
+        this(System.getProperty("nin.cpu.kernels", System.getenv().getOrDefault(KERNELS, "onednn")));
     }
 
-    /** @param convolutions "onednn" or "libnd4j" (see {@link #CONVOLUTIONS}) */
+    /** @param convolutions "onednn" or "libnd4j": the library of the convolutions and ReLU's backward (see {@link #KERNELS}) */
     public Nd4jBackend(String convolutions) {
         if (!convolutions.equals("onednn") && !convolutions.equals("libnd4j")) {
-            throw new IllegalArgumentException(CONVOLUTIONS + " must be onednn or libnd4j, got '" + convolutions + "'");
+            throw new IllegalArgumentException(KERNELS + " must be onednn or libnd4j, got '" + convolutions + "'");
         }
         OneDnn dnn = convolutions.equals("onednn") ? OneDnn.get() : null;
         if (convolutions.equals("onednn") && dnn == null) System.err.println("note: convolutions run in libnd4j: " + OneDnn.whyNot());
         this.direct = dnn == null ? null : new OneDnnConvolutions(dnn);
+        this.directRelu = dnn == null ? null : new OneDnnRelu(dnn);
         this.convolutions = dnn == null ? "libnd4j" : "oneDNN " + dnn.version() + " (libdnnl.so.2, called directly)";
         if (!hasOneDnn()) {
             // the plain nd4j-native jar is ~4x slower for convolutions; say so rather than run slowly
@@ -329,6 +331,10 @@ public final class Nd4jBackend implements Backend {
      */
     @Override
     public void reluBackward(Tensor y, Tensor dy, Tensor dx) {
+        if (directRelu != null) {
+            directRelu.backward(address(y), address(dy), address(dx), y.size());
+            return;
+        }
         INDArray Y = flat(y), DY = flat(dy), DX = flat(dx);
         long n = Y.length();
         for (long from = 0; from < n; from += CHUNK) {

@@ -30,7 +30,7 @@ final class OneDnn {
     static final int CPU = 1, F32 = 3;
     static final int TAG_ANY = 1, TAG_A = 2, TAG_ABCD = 5;
     static final int FORWARD_TRAINING = 64;
-    static final int CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 31;
+    static final int CONVOLUTION_DIRECT = 1, ELTWISE_RELU = 31, ELTWISE_RELU_USE_DST_FOR_BWD = 256;
     static final int ARG_SRC = 1, ARG_DST = 17, ARG_WEIGHTS = 33, ARG_BIAS = 41, ARG_SCRATCHPAD = 80;
     static final int ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161, ARG_DIFF_BIAS = 169;
     static final int ARG_FROM = ARG_SRC, ARG_TO = ARG_DST;
@@ -46,7 +46,7 @@ final class OneDnn {
     private final MethodHandle engineCreate, streamCreate, streamWait, mdInitByTag, mdGetSize, mdEqual, memoryCreate,
             memorySetHandle, pdCreate, pdQueryMd, pdQuery, primitiveCreate, primitiveExecute, reorderPdCreate,
             convForwardInit, convBackwardDataInit, convBackwardWeightsInit, attrCreate, attrSetScratchpad,
-            attrSetPostOps, postOpsCreate, postOpsAppendEltwise, version;
+            attrSetPostOps, postOpsCreate, postOpsAppendEltwise, version, eltwiseForwardInit, eltwiseBackwardInit;
     final MemorySegment engine, stream;
 
     /** Everything created here lives as long as the process: primitives, descriptors, the engine. */
@@ -80,6 +80,8 @@ final class OneDnn {
         postOpsCreate = fn("dnnl_post_ops_create", JAVA_INT, ADDRESS);
         postOpsAppendEltwise = fn("dnnl_post_ops_append_eltwise", JAVA_INT, ADDRESS, JAVA_FLOAT, JAVA_INT, JAVA_FLOAT, JAVA_FLOAT);
         version = fn("dnnl_version", ADDRESS);
+        eltwiseForwardInit = fn("dnnl_eltwise_forward_desc_init", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_FLOAT, JAVA_FLOAT);
+        eltwiseBackwardInit = fn("dnnl_eltwise_backward_desc_init", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_FLOAT);
         MemorySegment out = arena.allocate(ADDRESS);
         check("dnnl_engine_create", call(engineCreate, out, CPU, 0L));
         engine = out.get(ADDRESS, 0);
@@ -149,6 +151,20 @@ final class OneDnn {
         MemorySegment d = arena.allocate(OP_DESC_BYTES, 64);
         check("dnnl_convolution_backward_weights_desc_init", call(convBackwardWeightsInit, d, CONVOLUTION_DIRECT,
                 src, diffWeights, diffBias, diffDst, pair(stride), pair(padding), pair(padding)));
+        return d;
+    }
+
+    /** ReLU forward over data of this layout, computing y = max(0, x) (here only the hint its backward needs). */
+    MemorySegment reluForward(MemorySegment data) {
+        MemorySegment d = arena.allocate(OP_DESC_BYTES, 64);
+        check("dnnl_eltwise_forward_desc_init", call(eltwiseForwardInit, d, FORWARD_TRAINING, ELTWISE_RELU_USE_DST_FOR_BWD, data, 0.0f, 0.0f));
+        return d;
+    }
+
+    /** ReLU backward from the ReLU's output y: dx = dy where y &gt; 0, else 0. */
+    MemorySegment reluBackward(MemorySegment diff, MemorySegment data) {
+        MemorySegment d = arena.allocate(OP_DESC_BYTES, 64);
+        check("dnnl_eltwise_backward_desc_init", call(eltwiseBackwardInit, d, ELTWISE_RELU_USE_DST_FOR_BWD, diff, data, 0.0f, 0.0f));
         return d;
     }
 

@@ -50,7 +50,20 @@ class ConvolutionLibrariesProperties {
     @Test
     void anUnknownLibraryIsRefusedByName() {
         assertThatThrownBy(() -> new Nd4jBackend("cudnn"))
-                .hasMessage("NIN_CPU_CONVOLUTIONS must be onednn or libnd4j, got 'cudnn'");
+                .hasMessage("NIN_CPU_KERNELS must be onednn or libnd4j, got 'cudnn'");
+    }
+
+    @Test
+    void libnd4jReluGradientEqualsTheReferenceAlsoInPlace() {
+        forAll(Nd4jBackendProperties.smallActivations()).tries(30).check(a -> {
+            Random r = new Random(a.seed());
+            float[] y = Nd4jBackendProperties.relu(random(r, a.shape())), dy = random(r, a.shape());
+            Nd4jBackendProperties.Op op = (be, t) -> be.reluBackward(t[0], t[1], t[2]);
+            float[] want = Nd4jBackendProperties.signlessZeros(run(ref, a.shape(), op, in(a.shape(), y), in(a.shape(), dy)));
+            assertThat(Nd4jBackendProperties.signlessZeros(run(libnd4j, a.shape(), op, in(a.shape(), y), in(a.shape(), dy)))).containsExactly(want);
+            float[] inPlace = Nd4jBackendProperties.inPlace(libnd4j, a.shape(), dy, (be, t) -> be.reluBackward(Nd4jBackendProperties.upload(be, a.shape(), y), t, t));
+            assertThat(Nd4jBackendProperties.signlessZeros(inPlace)).containsExactly(want);
+        });
     }
 
     @Test
