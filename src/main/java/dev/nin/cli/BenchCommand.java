@@ -75,7 +75,7 @@ final class BenchCommand implements Command {
                 return 0;
             }
             record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
-                    Benchmark.measure(backend, spec, resize, batch, warmup, steps));
+                    Benchmark.measure(backend, spec, resize, batch, warmup, steps)).withBackendProvenance(backend.provenance());
             print(out, record.ours());
             if (f.has("--torch")) {
                 record = record.withReference(torch(resize, batch, warmup, steps, out));

@@ -36,6 +36,13 @@ public record BenchRecord(String kind, String backend, String device, int resize
                 provenance.get("date"));
     }
 
+    /** The same record with the backend's own provenance added under "backend." (for the CPU: which library ran the convolutions). */
+    public BenchRecord withBackendProvenance(Map<String, String> backendProvenance) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(provenance);
+        backendProvenance.forEach((k, v) -> p.put("backend." + k, v));
+        return new BenchRecord(kind, backend, device, resize, batchSize, ours, reference, p, date);
+    }
+
     public BenchRecord withReference(Measurement pytorch) {
         return new BenchRecord(kind, backend, device, resize, batchSize, ours, pytorch, provenance, date);
     }

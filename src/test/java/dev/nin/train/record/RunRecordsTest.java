@@ -154,7 +154,7 @@ class RunRecordsTest {
     @Test
     void aBenchRecordWithoutPyTorchHasNoRatios() throws IOException {
         BenchRecord bench = BenchRecord.of("reference", "plain Java", 96, 8,
-                new BenchRecord.Measurement("nin reference", 1, 2, 3));
+                new BenchRecord.Measurement("nin reference", 1, 2, 3)).withBackendProvenance(java.util.Map.of("convolutions", "oneDNN 2.6.3"));
         Path file = dir.resolve("bench.json");
 
         RunRecords.write(bench, file);
@@ -163,6 +163,7 @@ class RunRecordsTest {
         assertThat(back.reference()).isNull();
         assertThat(back.trainRatio()).isNull();
         assertThat(back.date()).isEqualTo(back.provenance().get("date"));
+        assertThat(back.provenance()).containsEntry("backend.convolutions", "oneDNN 2.6.3").containsKey("cpu");
     }
 
     @Test
