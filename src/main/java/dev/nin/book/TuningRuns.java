@@ -47,7 +47,7 @@ final class TuningRuns {
         }
     }
 
-    /** The base row (the quick default's NiN runs) first, then every tuning change in file-name order. */
+    /** The base row (the quick default's NiN runs) first, then every tuning change, the best mean first. */
     static List<Row> read(Path results) throws IOException {
         Map<String, List<RunRecord>> byName = new LinkedHashMap<>();
         for (Path f : files(results, "variants")) {
@@ -59,7 +59,9 @@ final class TuningRuns {
             String name = m.matches() ? m.group(1) : f.getFileName().toString().replaceFirst("\\.json$", "");
             byName.computeIfAbsent(name, k -> new ArrayList<>()).add(RunRecords.read(f));
         }
-        return byName.entrySet().stream().map(e -> new Row(e.getKey(), e.getValue())).toList();
+        List<Row> rows = new ArrayList<>(byName.entrySet().stream().map(e -> new Row(e.getKey(), e.getValue())).toList());
+        rows.sort(java.util.Comparator.comparing((Row r) -> !r.name().equals(BASE)).thenComparing(r -> -r.mean()));
+        return rows;
     }
 
     /** The records of results/cpu/FOLDER (the CPU's: a GPU's runs have another recipe and budget). */

@@ -32,8 +32,9 @@ class TuningRunsTest {
         RunRecords.write(run(1, 0.05, "xavier", 0.50, 1.0), results.resolve("cpu/tuning/xavier-s1.json"));
         RunRecords.write(run(2, 0.05, "xavier", 0.10, 2.3026), results.resolve("cpu/tuning/xavier-s2.json"));
         RunRecords.write(run(1, 0.1, "kaiming", 0.75, 1.0), results.resolve("cpu/tuning/lr0.1-s1.json"));
+        RunRecords.write(run(1, 0.4, "kaiming", 0.20, 1.0), results.resolve("cpu/tuning/a-worse-s1.json"));
         List<TuningRuns.Row> rows = TuningRuns.read(results);
-        assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier");
+        assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier", "a-worse");  // the base, then the best first
         String table = TuningRuns.table(rows);
         assertThat(table)
                 .contains("|the quick default (base) |0.05 |kaiming |64 |30,000 |2 |SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0")
