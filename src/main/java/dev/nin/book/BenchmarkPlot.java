@@ -37,6 +37,45 @@ public final class BenchmarkPlot {
         Svg.write(chart(benches), Math.max(480, 120 + 220 * benches.size()), 440, file);
     }
 
+    /**
+     * Every size measured against PyTorch in one picture: ours / PyTorch for training speed, inference speed and peak
+     * memory, one group of bars per (resize, batch size), and a line at 1 (above it for speed: ours faster; below it
+     * for memory: ours smaller). Ratios, because the sizes' images/s differ fortyfold.
+     */
+    public static void writeRatioSvg(List<BenchRecord> benches, Path file) throws IOException {
+        List<BenchRecord> measured = benches.stream().filter(b -> b.reference() != null).toList();
+        if (measured.isEmpty()) throw new IllegalArgumentException("no bench record with a PyTorch measurement to plot");
+        DefaultCategoryDataset bars = new DefaultCategoryDataset();
+        for (BenchRecord b : measured) {
+            String size = b.resize() + "², batch " + b.batchSize();
+            bars.addValue(b.trainRatio(), "training speed", size);
+            bars.addValue(b.inferenceRatio(), "inference speed", size);
+            bars.addValue(b.memoryRatio(), "peak memory", size);
+        }
+        BarRenderer renderer = new BarRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, OURS_COLOUR);
+        renderer.setSeriesPaint(1, new Color(0x2c, 0xa0, 0x2c));
+        renderer.setSeriesPaint(2, Color.GRAY);
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("0.00")));
+        renderer.setDefaultItemLabelsVisible(true);
+        CategoryPlot plot = new CategoryPlot(bars, new CategoryAxis("input size, batch"), new NumberAxis("ours / PyTorch"), renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        org.jfree.chart.plot.ValueMarker one = new org.jfree.chart.plot.ValueMarker(1.0);
+        one.setPaint(Color.BLACK);
+        one.setStroke(new java.awt.BasicStroke(1.5f));
+        plot.addRangeMarker(one);
+        BenchRecord first = measured.getFirst();
+        JFreeChart chart = new JFreeChart("NiN on " + first.device() + ": ours / PyTorch", new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+        chart.addSubtitle(new TextTitle("speed: above 1 is faster than PyTorch; memory: below 1 is less than PyTorch's",
+                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+        chart.setBackgroundPaint(Color.WHITE);
+        Svg.write(chart, Math.max(560, 140 + 130 * measured.size()), 440, file);
+    }
+
     public static void writeSvg(BenchRecord bench, Path file) throws IOException {
         writeSvg(List.of(bench), file);
     }

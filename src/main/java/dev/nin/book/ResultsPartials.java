@@ -130,7 +130,14 @@ public final class ResultsPartials {
         written.add(write(out, PROVENANCE, provenances.isEmpty() ? ResultTables.noRecord("docs/results/") : ResultTables.includes(provenances)));
         written.add(write(out, FACTS, RecordFacts.attributes(runs)));
         for (Comparison comparison : COMPARISONS) written.addAll(writeComparison(comparison, sources, out));
-        written.add(write(out, BENCH_COMPARISON, ResultTables.benchComparison(entries(sources, Bench.class), entries(sources, TorchBench.class))));
+        List<Bench> benches = entries(sources, Bench.class).stream()
+                .sorted(java.util.Comparator.comparingInt((Bench b) -> b.record().resize()).thenComparingInt(b -> b.record().batchSize())).toList();
+        written.add(write(out, BENCH_COMPARISON, ResultTables.benchComparison(benches, entries(sources, TorchBench.class))));
+        if (benches.stream().anyMatch(b -> b.record().reference() != null)) {
+            Path svg = out.resolve(BENCH_COMPARISON + ".svg");
+            BenchmarkPlot.writeRatioSvg(benches.stream().map(Bench::record).toList(), svg);
+            written.add(svg);
+        }
         return written;
     }
 

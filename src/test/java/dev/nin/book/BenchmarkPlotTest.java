@@ -41,6 +41,21 @@ class BenchmarkPlotTest {
     }
 
     @Test
+    void theRatioChartShowsEverySizesThreeRatiosAndSkipsRecordsWithoutPyTorch() throws Exception {
+        Path file = dir.resolve("ratios.svg");
+        BenchRecord alone = new BenchRecord("bench", "cpu", "x", 72, 64,
+                new BenchRecord.Measurement("nin cpu", 150, 500, 1), null, Map.of(), "2026-11-27T23:00:00Z");
+
+        BenchmarkPlot.writeRatioSvg(List.of(bench(96, 150, 200), alone, bench(224, 30, 25)), file);
+
+        String text = TrainingPlotTest.allText(TrainingPlotTest.parse(file));
+        assertThat(text).contains("ours / PyTorch", "96², batch 128", "224², batch 128", "training speed", "inference speed", "peak memory",
+                "0.75", "1.20", "1.25", "2.00").doesNotContain("72², batch 64");
+        assertThatThrownBy(() -> BenchmarkPlot.writeRatioSvg(List.of(alone), dir.resolve("none.svg")))
+                .hasMessage("no bench record with a PyTorch measurement to plot");
+    }
+
+    @Test
     void withoutPyTorchTheChartSaysSo() throws Exception {
         BenchRecord alone = new BenchRecord("bench", "cpu", "x", 96, 128,
                 new BenchRecord.Measurement("nin cpu", 150, 500, 1), null, Map.of(), "2026-11-27T23:00:00Z");
