@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Exercise 1's tuning table: the chapter's network trained with one change at a time ({@code scripts/tuning-runs},
- * records in {@code results/<device>/tuning/NAME-s<seed>.json}) beside the runs it changes from, the quick default's
+ * records in {@code results/<device>/tuning/NAME-s<seed>.json}) beside the runs it changes from, the exercises' short recipe's
  * own NiN runs ({@code results/<device>/variants/nin-s<seed>.json}): mean and range of the final test accuracy over
  * seeds, and the difference from the base. Records without a seed in their name (earlier one-off runs) form
  * rows of their own.
@@ -47,7 +47,7 @@ final class TuningRuns {
         }
     }
 
-    /** The base row (the quick default's NiN runs) first, then every tuning change, the best mean first. */
+    /** The base row (the short recipe's NiN runs) first, then every tuning change, the best mean first. */
     static List<Row> read(Path results) throws IOException {
         Map<String, List<RunRecord>> byName = new LinkedHashMap<>();
         for (Path f : files(results, "variants")) {
@@ -92,7 +92,7 @@ final class TuningRuns {
             double minutes = r.runs().stream().mapToDouble(RunRecord::wallSeconds).average().orElse(0) / 60;
             long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
             sb.append("|%s |%s |%s |%s |%s |%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
-                    r.name().equals(BASE) ? "the quick default (base)" : "`" + r.name() + "`",
+                    r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`",
                     differs(base, c, "lr"), differs(base, c, "init"), differs(base, c, "batchSize"), examples(c), differs(base, c, "epochs"),
                     optimizer(c), String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
                     acc.length == 0 ? "–" : "%.3f%s".formatted(r.mean(), range), delta, minutes, dead));
