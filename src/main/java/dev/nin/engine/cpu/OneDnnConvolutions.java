@@ -143,6 +143,7 @@ final class OneDnnConvolutions {
      */
     private final class Operand {
         final MemorySegment memory;          // the primitive's view of the operand
+        private final MemorySegment wanted;  // the layout the primitive wants
         private final Slot slot;
         private final MemorySegment reorder, from, to, arguments;
         private final boolean into;          // user → primitive (input) or primitive → user (output)
@@ -156,8 +157,6 @@ final class OneDnnConvolutions {
         Operand(MemorySegment user, MemorySegment wanted, Slot slot, Operand copied) {
             this(user, wanted, slot, true, copied != null && copied.into && dnn.same(wanted, copied.wanted) ? copied : null);
         }
-
-        private final MemorySegment wanted;
 
         private Operand(MemorySegment user, MemorySegment wanted, Slot slot, boolean into, Operand copied) {
             this.memory = dnn.memory(wanted);
