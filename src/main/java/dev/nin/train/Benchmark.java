@@ -21,27 +21,36 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    public static BenchRecord.Measurement measure(Backend backend, NetworkSpec spec, int resize, int batchSize, int warmup, int steps) {
-        Network net = new Network(backend, spec, Shape.of(1, 1, resize, resize), batchSize);
-        net.initialize(0);
-        Inputs inputs = new Inputs(backend, batchSize, 28, 28, resize);
-        SplittableRandom random = new SplittableRandom(0);
-        float[] pixels = new float[batchSize * 28 * 28];
-        int[] labels = new int[batchSize];
-        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
-        for (int i = 0; i < batchSize; i++) labels[i] = random.nextInt(10);
-        Tensor stats = backend.allocate(Shape.of(2));
+    /** A network on a backend with one random batch, ready to step: what both measurements run. */
+    private record Bench(Backend backend, Network net, Inputs inputs, float[] pixels, int[] labels, Tensor stats, int batchSize) {
+        static Bench of(Backend backend, NetworkSpec spec, int resize, int batchSize) {
+            Network net = new Network(backend, spec, Shape.of(1, 1, resize, resize), batchSize);
+            net.initialize(0);
+            SplittableRandom random = new SplittableRandom(0);
+            float[] pixels = new float[batchSize * 28 * 28];
+            int[] labels = new int[batchSize];
+            for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
+            for (int i = 0; i < batchSize; i++) labels[i] = random.nextInt(10);
+            return new Bench(backend, net, new Inputs(backend, batchSize, 28, 28, resize), pixels, labels, backend.allocate(Shape.of(2)), batchSize);
+        }
 
-        double inference = batchSize / median(warmup, steps, () -> {
+        void infer() {
             Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), false);
             backend.softmaxCrossEntropy(logits, inputs.labels(), null, stats);
-        }, backend);
-        double training = batchSize / median(warmup, steps, () -> {
+        }
+
+        void train() {
             Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), true);
             backend.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
             net.backward();
             net.sgdStep(0.1f);
-        }, backend);
+        }
+    }
+
+    public static BenchRecord.Measurement measure(Backend backend, NetworkSpec spec, int resize, int batchSize, int warmup, int steps) {
+        Bench bench = Bench.of(backend, spec, resize, batchSize);
+        double inference = batchSize / median(warmup, steps, bench::infer, backend);
+        double training = batchSize / median(warmup, steps, bench::train, backend);
         return new BenchRecord.Measurement("nin " + backend.name(), training, inference, backend.peakMemoryBytes());
     }
 
@@ -52,22 +61,10 @@ public final class Benchmark {
      */
     public static List<TimedBackend.Entry> profileTraining(Backend backend, NetworkSpec spec, int resize, int batchSize, int warmup, int steps) {
         TimedBackend timed = new TimedBackend(backend);
-        Backend b = timed.backend();
-        Network net = new Network(b, spec, Shape.of(1, 1, resize, resize), batchSize);
-        net.initialize(0);
-        Inputs inputs = new Inputs(b, batchSize, 28, 28, resize);
-        SplittableRandom random = new SplittableRandom(0);
-        float[] pixels = new float[batchSize * 28 * 28];
-        int[] labels = new int[batchSize];
-        for (int i = 0; i < pixels.length; i++) pixels[i] = (float) random.nextDouble();
-        for (int i = 0; i < batchSize; i++) labels[i] = random.nextInt(10);
-        Tensor stats = b.allocate(Shape.of(2));
+        Bench bench = Bench.of(timed.backend(), spec, resize, batchSize);
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) timed.start();
-            Tensor logits = net.forward(inputs.load(pixels, labels, batchSize), true);
-            b.softmaxCrossEntropy(logits, inputs.labels(), net.lossGradient(), stats);
-            net.backward();
-            net.sgdStep(0.1f);
+            bench.train();
         }
         timed.stop();
         return timed.entries().stream()
