@@ -1,5 +1,7 @@
 package dev.nin.book;
 
+import dev.nin.train.HealthCheck;
+
 import dev.nin.book.ResultsPartials.Study;
 import dev.nin.train.record.LayerActivity;
 import dev.nin.train.record.StudyRecord;
@@ -38,7 +40,9 @@ final class StudyTables {
     static String summary(StudyRecord s) {
         long stopped = s.runs().stream().filter(r -> !r.outcome().equals("alive")).count();
         int steps = s.runs().stream().mapToInt(StudyRun::steps).max().orElse(0);
-        return deaths(s) + "\n" + (stopped == 0
+        return deaths(s) + "\n" + verdicts(s) + " (converging: alive, the last loss below " + fixed(LEARNING_LOSS, 3)
+                + "; slow: alive, still at ln 10; dead: no class channel of the last ReLU positive on any probe image; NaN: "
+                + "the loss overflowed).\n\n" + (stopped == 0
                 ? "No run of the study was stopped by the health check within its " + steps + " steps: at this scale NiN is "
                   + "still on its opening plateau near ln 10 for that long, and a run that dies late has not yet been silent "
                   + "for the check points the check waits for. The table counts the runs that ended dead all the same.\n"
@@ -70,6 +74,34 @@ final class StudyTables {
         return sb.append("|===\n").toString();
     }
 
+    /**
+     * Below this loss a run has left the opening plateau at ln 10 (ten equal scores): its scores already favour the
+     * right class. The plateau itself wobbles by a few thousandths, far less than this.
+     */
+    static final double LEARNING_LOSS = HealthCheck.CHANCE_LOSS - 0.1;
+
+    /**
+     * What became of a run: "NaN" (the loss overflowed, stopped by the check), "dead" (no class channel of the last
+     * ReLU positive on any probe image at the end), "converging" (alive, its last loss below {@link #LEARNING_LOSS}) or
+     * "slow" (alive, still on the plateau).
+     */
+    static String verdict(StudyRun r) {
+        if (r.outcome().equals("diverged")) return "NaN";
+        if (deadAtTheEnd(r)) return "dead";
+        double lastLoss = r.loss().isEmpty() ? Double.NaN : r.loss().getLast().loss();
+        return lastLoss < LEARNING_LOSS ? "converging" : "slow";
+    }
+
+    /** "8 runs: 5 converging, 2 slow, 1 dead, 0 NaN". */
+    static String verdicts(StudyRecord s) {
+        java.util.Map<String, Long> count = new java.util.LinkedHashMap<>();
+        for (String v : List.of("converging", "slow", "dead", "NaN")) count.put(v, 0L);
+        for (StudyRun r : s.runs()) count.merge(verdict(r), 1L, Long::sum);
+        StringBuilder sb = new StringBuilder().append(s.runs().size()).append(" runs:");
+        count.forEach((v, n) -> sb.append(sb.charAt(sb.length() - 1) == ':' ? " " : ", ").append(n).append(' ').append(v));
+        return sb.toString();
+    }
+
     /** The last ReLU's class channels were all zero on the probe images after the run's last step. */
     static boolean deadAtTheEnd(StudyRun r) {
         if (r.outcome().equals("dead")) return true;
@@ -81,14 +113,15 @@ final class StudyTables {
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
                 .Every run, and its last ReLU layer after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
-                [cols="3,>2,>2,3,>2,>2,>3,>3,4",options="header"]
+                [cols="3,>2,>2,2,3,>2,>2,>3,>3,4",options="header"]
                 |===
-                |Network |lr |Seed |Stopped by the check |Steps |Last loss |Gradient² at the end |Last ReLU, share positive |Class channels with any positive output
+                |Network |lr |Seed |Verdict |Stopped by the check |Steps |Last loss |Gradient² at the end |Last ReLU, share positive |Class channels with any positive output
                 """);
         for (StudyRun r : s.runs()) {
             LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
             double lastLoss = r.loss().isEmpty() ? Double.NaN : r.loss().getLast().loss();
             sb.append('|').append(cell(r.network())).append(" |").append(r.lr()).append(" |").append(r.seed())
+                    .append(" |").append(verdict(r))
                     .append(" |").append(cell(r.outcome().equals("alive") ? "no" : r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
                     .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
                     .append(" |").append(r.gradientAtEnd() == null ? "not measured" : squares(r.gradientAtEnd()))

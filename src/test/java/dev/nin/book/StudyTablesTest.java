@@ -1,0 +1,35 @@
+package dev.nin.book;
+
+import dev.nin.train.record.LayerActivity;
+import dev.nin.train.record.StudyRecord;
+import dev.nin.train.record.StudyRecord.LossPoint;
+import dev.nin.train.record.StudyRecord.StudyRun;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each run of a study gets one verdict from its record: converging, slow, dead or NaN. */
+class StudyTablesTest {
+
+    static StudyRun run(long seed, String outcome, double lastLoss, List<Double> classChannels) {
+        return new StudyRun("NiN", 0.1, seed, outcome, outcome.equals("alive") ? null : 40, 936,
+                List.of(new LossPoint(10, 2.303), new LossPoint(20, lastLoss)),
+                List.of(new LayerActivity("8.4 1×1 conv 10→10 + ReLU", 0.3, classChannels)), 1.0);
+    }
+
+    @Test
+    void eachRunGetsOneVerdictAndTheSummaryCountsThem() {
+        List<Double> alive = List.of(0.5, 0.0, 0.2), silent = List.of(0.0, 0.0, 0.0);
+        StudyRun converging = run(0, "alive", 1.2, alive), slow = run(1, "alive", 2.25, alive),
+                deadAtTheEnd = run(2, "alive", 2.3026, silent), stopped = run(3, "dead", 2.3026, silent), nan = run(4, "diverged", Double.NaN, alive);
+        assertThat(List.of(converging, slow, deadAtTheEnd, stopped, nan)).extracting(StudyTables::verdict)
+                .containsExactly("converging", "slow", "dead", "dead", "NaN");
+        StudyRecord s = new StudyRecord(StudyRecord.KIND, "?", Map.of(), "cpu", "2 cores", Map.of(),
+                List.of(converging, slow, deadAtTheEnd, stopped, nan), 1, List.of());
+        assertThat(StudyTables.summary(s)).contains("5 runs: 1 converging, 1 slow, 2 dead, 1 NaN");
+        assertThat(StudyTables.runs(s)).contains("|NiN |0.1 |0 |converging |no |936 |1.2000");
+    }
+}
