@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CPU engine: every operation of {@link Backend} as one call of a libnd4j native op (convolution and
- * pooling run in oneDNN), or as a plain loop over the tensor's memory where the tensor is small (dropout's
- * mask, global average pooling, the loss). Tensors are C-ordered float32 {@link INDArray}s that the caller
- * preallocates; every op writes into them, so a training step allocates nothing but the short-lived
- * buffers oneDNN uses inside an op.
+ * The CPU engine: ND4J's arrays, with the convolutions and ReLU's backward pass as oneDNN primitives called directly
+ * ({@link OneDnnConvolutions}, {@link OneDnnRelu}: Debian's libdnnl.so.2 through java.lang.foreign), every other
+ * operation as one call of a libnd4j native op (max pooling runs in libnd4j's own oneDNN), or as a plain loop over the
+ * tensor's memory where the tensor is small (dropout's mask, global average pooling, the loss). Without
+ * libdnnl.so.2, or with NIN_CPU_KERNELS=libnd4j, the convolutions run in libnd4j as well. Tensors are C-ordered
+ * float32 {@link INDArray}s that the caller preallocates; every op writes into them, so a training step allocates
+ * nothing but the short-lived buffers libnd4j uses inside an op.
  */
 public final class Nd4jBackend implements Backend {
 
