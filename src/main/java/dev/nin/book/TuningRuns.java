@@ -80,9 +80,9 @@ final class TuningRuns {
         }
         Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder("""
-                [cols="3,>1,1,>1,>1,>1,3,>2,>3,>2,>2,>1",options="header"]
+                [cols="3,6,>1,>3,>2,>2,>1",options="header"]
                 |===
-                |Run |lr |Init |Batch |Examples |Epochs |Optimizer |Seeds |Final test accuracy, mean (lowest – highest) |Change from the base |Minutes per run |Dead
+                |Run |Recipe (what differs from the base in bold) |Seeds |Final test accuracy, mean (lowest – highest) |Change from the base |Minutes per run |Dead
                 """);
         for (Row r : rows) {
             Map<String, Object> c = r.config();
@@ -91,10 +91,11 @@ final class TuningRuns {
             String delta = base == null || r == base ? "–" : "%+.3f".formatted(r.mean() - base.mean());
             double minutes = r.runs().stream().mapToDouble(RunRecord::wallSeconds).average().orElse(0) / 60;
             long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
-            sb.append("|%s |%s |%s |%s |%s |%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
-                    r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`",
-                    differs(base, c, "lr"), differs(base, c, "init"), differs(base, c, "batchSize"), examples(c), differs(base, c, "epochs"),
-                    optimizer(c), String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
+            String recipe = "%s init, lr %s, batch %s, %s images × %s epochs, %s".formatted(differs(base, c, "init"), differs(base, c, "lr"),
+                    differs(base, c, "batchSize"), examples(base, c), differs(base, c, "epochs"), optimizer(c));
+            sb.append("|%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
+                    r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`", recipe,
+                    String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
                     acc.length == 0 ? "–" : "%.3f%s".formatted(r.mean(), range), delta, minutes, dead));
         }
         return sb.append("|===\n").toString();
@@ -106,14 +107,16 @@ final class TuningRuns {
         return base != null && !v.equals(String.valueOf(base.config().get(key))) ? "*" + v + "*" : v;
     }
 
-    private static String examples(Map<String, Object> c) {
+    /** "30,000" or "all 60,000", in bold where it differs from the base's. */
+    private static String examples(Row base, Map<String, Object> c) {
         long limit = Long.parseLong(String.valueOf(c.getOrDefault("limit", 0)));
-        return limit == 0 ? "all 60,000" : "%,d".formatted(limit);
+        String text = limit == 0 ? "all 60,000" : "%,d".formatted(limit);
+        return base != null && !String.valueOf(c.get("limit")).equals(String.valueOf(base.config().get("limit"))) ? "*" + text + "*" : text;
     }
 
     private static String optimizer(Map<String, Object> c) {
         String extra = VariantRuns.optimizer(c);
-        return extra.isEmpty() ? "SGD" : "*SGD" + extra + "*";
+        return extra.isEmpty() ? "plain SGD" : "*SGD" + extra + "*";
     }
 
     /**

@@ -37,9 +37,9 @@ class TuningRunsTest {
         assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier", "a-worse");  // the base, then the best first
         String table = TuningRuns.table(rows);
         assertThat(table)
-                .contains("|the short recipe (base) |0.05 |kaiming |64 |30,000 |2 |SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0")
-                .contains("|`lr0.1` |*0.1* |kaiming |64 |30,000 |2 |SGD |1 |0.750 |+0.100 |2.0 |0")
-                .contains("|`xavier` |0.05 |*xavier* |64 |30,000 |2 |SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
+                .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0")
+                .contains("|`lr0.1` |kaiming init, lr *0.1*, batch 64, 30,000 images × 2 epochs, plain SGD |1 |0.750 |+0.100 |2.0 |0")
+                .contains("|`xavier` |*xavier* init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
         assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2");
     }
 
