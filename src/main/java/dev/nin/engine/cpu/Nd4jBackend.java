@@ -231,11 +231,15 @@ public final class Nd4jBackend implements Backend {
      * oneDNN reorders its arrays into fresh scratch copies inside each call; for NiN's first block at
      * 224×224 a whole batch of 128 makes several 143 MB copies per call, which malloc maps and unmaps each
      * time (page faults on every touch) and which add to the peak. Copies under malloc's 32 MB mapping
-     * threshold come from its reused heap instead. The filter gradients of the slices add up.
+     * threshold come from its reused heap instead (and the direct oneDNN path's shared copies stay as small).
+     * The filter gradients of the slices add up. Slices are as even as they can be: 128 images that fit 90 at a
+     * time go as 64 + 64, not 90 + 38 (a small last slice runs at a small slice's lower speed).
      */
     static int imagesPerCall(Shape a, Shape b) {
         long perImage = Math.max(a.size(), b.size()) / a.dim(0);
-        return (int) Math.max(1, Math.min(a.dim(0), (4L << 20) / perImage));
+        int n = a.dim(0), most = (int) Math.max(1, Math.min(n, (4L << 20) / perImage));
+        int slices = (n + most - 1) / most;
+        return (n + slices - 1) / slices;
     }
 
     /** Images [from, to) of a batch, as a view (the whole array when that is all of it). */

@@ -130,6 +130,19 @@ class Nd4jBackendProperties {
         });
     }
 
+    /** Slices of a batch: no array of a call above 16 MB (unless one image is), as few calls as that allows, and even. */
+    @Test
+    void batchSlicesKeepUnderTheCapInTheFewestCallsAndAreEven() {
+        forAll(integers().between(1, 512), integers().between(1, 8 << 20)).tries(300).check((n, perImage) -> {
+            Shape a = Shape.of(n, 1, 1, perImage);
+            int step = Nd4jBackend.imagesPerCall(a, a), cap = 4 << 20;
+            int most = Math.max(1, Math.min(n, cap / perImage)), calls = (n + step - 1) / step;
+            assertThat(step).isBetween(1, most);
+            assertThat(calls).isEqualTo((n + most - 1) / most);
+            assertThat(n - (calls - 1) * step).as("the last slice").isGreaterThan(step - calls);  // within one image per call of the others
+        });
+    }
+
     /** Big images go through a convolution a few at a time; these three go as a slice of two and one. */
     @Test
     void convolutionsOverBatchSlicesEqualTheReference() {
