@@ -71,4 +71,19 @@ class LauncherTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).startsWith("nin: Fashion-MNIST is missing from " + data + ": " + FashionMnist.TEST_IMAGES + ".gz (gzipped or unpacked)\n");
     }
+
+    /**
+     * The oneDNN check answers as the loader would, also under .ci/run's {@code set -euo pipefail} (where a pipe into
+     * {@code grep -q} once failed although the library was there).
+     */
+    @Test
+    void theOneDnnCheckFindsWhatTheLoaderFindsUnderPipefail() throws Exception {
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", "set -euo pipefail; source ./nin; if nin_has_onednn; then echo yes; else echo no; fi");
+        bash.redirectErrorStream(true);
+        Process p = bash.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        boolean installed = Files.exists(Path.of("/lib/x86_64-linux-gnu/libdnnl.so.2")) || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libdnnl.so.2"));
+        assertThat(said).isEqualTo(installed ? "yes" : "no");
+    }
 }
