@@ -202,7 +202,7 @@ final class ResultTables {
     static String learnerComparison(List<Run> runs, List<StudyRecord.ProbedCheckpoint> probes) {
         StringBuilder sb = new StringBuilder("""
                 .The learner's runs on a GTX 1660 Ti (quoted from their notes) beside our records at the same lr
-                [cols="4,>1,>1,>2,>2,>2,>2,3",options="header"]
+                [cols="5,>2,>2,>2,>2,>2,>2,3",options="header"]
                 |===
                 |Run |lr |Loss |Train acc |Test acc |Examples/s |Peak memory |Outcome
                 """);
