@@ -57,7 +57,9 @@ public final class ResultsPartials {
 
     static final List<Comparison> COMPARISONS = List.of(
             new Comparison("working-and-dying", List.of("cpu/quick-default-kaiming.json", "cpu/nin-quick.json")),
-            new Comparison("xavier-and-kaiming", List.of("cpu/quick-xavier-lr0.05.json", "cpu/quick-kaiming-lr0.05.json")));
+            new Comparison("xavier-and-kaiming", List.of("cpu/quick-xavier-lr0.05.json", "cpu/quick-kaiming-lr0.05.json")),
+            new Comparison("variants-seed-1", List.of("cpu/variants/nin-s1.json", "cpu/variants/one-1x1-s1.json",
+                    "cpu/variants/head-3x3-s1.json", "cpu/variants/head-1x1-s1.json", "cpu/variants/no-final-relu-s1.json")));
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -170,7 +172,7 @@ public final class ResultsPartials {
         Path svg = out.resolve("compare-" + comparison.id() + ".svg");
         TrainingPlot.writeComparisonSvg(String.join(" · ", shared), labelled, svg);
         String caption = "." + Adoc.text(String.join(" against ", labelled.stream().map(TrainingPlot.Labelled::label).toList())
-                + "; both " + String.join(", ", shared) + ". Records: " + String.join(", ", comparison.records())) + "\n";
+                + (runs.size() == 2 ? "; both " : "; all ") + String.join(", ", shared) + ". Records: " + String.join(", ", comparison.records())) + "\n";
         return List.of(svg, write(out, "compare-" + comparison.id(), caption + "image::{generated}/" + FOLDER + "/compare-"
                 + comparison.id() + ".svg[" + String.join(" and ", labelled.stream().map(TrainingPlot.Labelled::label).toList())
                 .replace(",", "") + ",opts=inline]\n"));

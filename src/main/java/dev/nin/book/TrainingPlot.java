@@ -75,8 +75,9 @@ public final class TrainingPlot {
         Svg.write(chart(run), WIDTH, HEIGHT, file);
     }
 
+    /** Taller for more than two runs, so that their legends leave the lines room. */
     public static void writeComparisonSvg(String title, List<Labelled> runs, Path file) throws IOException {
-        Svg.write(compare(title, runs), WIDTH, HEIGHT, file);
+        Svg.write(compare(title, runs), WIDTH, HEIGHT + 60 * Math.max(0, runs.size() - 2), file);
     }
 
     // tag::chart[]
@@ -112,11 +113,13 @@ public final class TrainingPlot {
             }
             accuracy.addSeries(series(l.label() + ": test acc", l.run(), EpochMetrics::testAcc));
             accuracyStyles.add(new Metric(l.label(), EpochMetrics::testAcc, colour, null));
-            accuracy.addSeries(series(l.label() + ": train acc", l.run(), EpochMetrics::trainAcc));
-            accuracyStyles.add(new Metric(l.label(), EpochMetrics::trainAcc, colour, DASHED));
+            if (runs.size() <= 3) {  // more runs: test accuracy alone, or the legend hides the lines
+                accuracy.addSeries(series(l.label() + ": train acc", l.run(), EpochMetrics::trainAcc));
+                accuracyStyles.add(new Metric(l.label(), EpochMetrics::trainAcc, colour, DASHED));
+            }
         }
         XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), lossStyles);
-        XYPlot accuracyPanel = panel(accuracy, "accuracy (solid: test, dashed: train)", 1.0, accuracyStyles);
+        XYPlot accuracyPanel = panel(accuracy, runs.size() <= 3 ? "accuracy (solid: test, dashed: train)" : "test accuracy", 1.0, accuracyStyles);
         return assemble(title, "", runs.stream().map(Labelled::run).toList(), lossPanel, accuracyPanel);
     }
 
