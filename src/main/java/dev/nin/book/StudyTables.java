@@ -43,9 +43,11 @@ final class StudyTables {
         return deaths(s) + "\n" + verdicts(s) + " (converging: alive, the last loss below " + fixed(LEARNING_LOSS, 3)
                 + "; slow: alive, still at ln 10; dead: no class channel of the last ReLU positive on any probe image; NaN: "
                 + "the loss overflowed).\n\n" + (stopped == 0
-                ? "No run of the study was stopped by the health check within its " + steps + " steps: at this scale NiN is "
-                  + "still on its opening plateau near ln 10 for that long, and a run that dies late has not yet been silent "
-                  + "for the check points the check waits for. The table counts the runs that ended dead all the same.\n"
+                ? "No run of the study was stopped by the health check within its " + steps + " steps"
+                  + (s.runs().stream().anyMatch(r -> verdict(r).equals("slow"))
+                     ? ": the slow ones were still on the opening plateau near ln 10, where a run that dies late has not yet "
+                       + "been silent for the check points the check waits for" : "")
+                  + ". The table counts the runs that ended dead all the same.\n"
                 : stopped + " of the study's " + s.runs().size() + " runs were stopped by the health check within their "
                   + steps + " steps.\n");
     }

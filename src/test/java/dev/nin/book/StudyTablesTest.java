@@ -32,4 +32,16 @@ class StudyTablesTest {
         assertThat(StudyTables.summary(s)).contains("5 runs: 1 converging, 1 slow, 2 dead, 1 NaN");
         assertThat(StudyTables.runs(s)).contains("|NiN |0.1 |0 |converging |no |936 |1.2000");
     }
+
+    @Test
+    void aStudyWithNoRunStoppedSaysSoAndMentionsThePlateauOnlyWhenARunIsStillOnIt() {
+        List<Double> alive = List.of(0.5, 0.2);
+        StudyRecord learning = new StudyRecord(StudyRecord.KIND, "?", Map.of(), "cpu", "2 cores", Map.of(),
+                List.of(run(0, "alive", 1.2, alive)), 1, List.of());
+        StudyRecord onThePlateau = new StudyRecord(StudyRecord.KIND, "?", Map.of(), "cpu", "2 cores", Map.of(),
+                List.of(run(0, "alive", 1.2, alive), run(1, "alive", 2.30, alive)), 1, List.of());
+        assertThat(StudyTables.summary(learning)).contains("No run of the study was stopped by the health check within its 936 steps.")
+                .doesNotContain("plateau");
+        assertThat(StudyTables.summary(onThePlateau)).contains("the slow ones were still on the opening plateau");
+    }
 }
