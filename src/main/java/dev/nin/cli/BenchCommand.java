@@ -2,6 +2,8 @@ package dev.nin.cli;
 
 import dev.nin.engine.Backend;
 import dev.nin.engine.Backends;
+import dev.nin.engine.TimedBackend;
+import dev.nin.model.NetworkSpec;
 import dev.nin.model.Nin;
 import dev.nin.train.Benchmark;
 import dev.nin.train.MemoryBudget;
@@ -91,7 +93,7 @@ final class BenchCommand implements Command {
     }
 
     /** Refuses a batch that cannot fit, then locks the output folder (which also proves it writable): before measuring. */
-    private static RunLock lock(Path dir, dev.nin.model.NetworkSpec spec, int resize, int batch, Backend backend) throws IOException {
+    private static RunLock lock(Path dir, NetworkSpec spec, int resize, int batch, Backend backend) throws IOException {
         MemoryBudget.require(spec, resize, batch, backend);
         return RunLock.acquire(dir, dir.resolve(Trainer.LOCK), "--out");
     }
@@ -115,9 +117,9 @@ final class BenchCommand implements Command {
     }
 
     /** The per-op table of a training step, the slowest first, with each op's share of the step; printed and returned. */
-    private static ProfileRecord profile(PrintStream out, Backend backend, dev.nin.model.NetworkSpec spec, int resize, int batch, int warmup, int steps) {
+    private static ProfileRecord profile(PrintStream out, Backend backend, NetworkSpec spec, int resize, int batch, int warmup, int steps) {
         var entries = Benchmark.profileTraining(backend, spec, resize, batch, warmup, steps);
-        double total = entries.stream().mapToDouble(dev.nin.engine.TimedBackend.Entry::seconds).sum();
+        double total = entries.stream().mapToDouble(TimedBackend.Entry::seconds).sum();
         out.printf(Locale.ROOT, "where a training step's %.1f ms go (per step, %d steps; each op waited for):%n", total * 1000, steps);
         for (var e : entries) {
             out.printf(Locale.ROOT, "  %-26s %-20s %3d× %8.2f ms %5.1f %%%n", e.op(), e.shape(), e.calls(), e.seconds() * 1000, 100 * e.seconds() / total);

@@ -73,7 +73,6 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException(KERNELS + " must be onednn or libnd4j, got '" + convolutions + "'");
         }
         OneDnn dnn = convolutions.equals("onednn") ? OneDnn.get() : null;
-        if (convolutions.equals("onednn") && dnn == null) System.err.println("note: convolutions run in libnd4j: " + OneDnn.whyNot());
         this.direct = dnn == null ? null : new OneDnnConvolutions(dnn);
         this.directRelu = dnn == null ? null : new OneDnnRelu(dnn);
         this.convolutions = dnn == null ? "libnd4j" : "oneDNN " + dnn.version() + " (libdnnl.so.2, called directly)";

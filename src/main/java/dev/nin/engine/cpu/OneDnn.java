@@ -35,7 +35,7 @@ final class OneDnn {
     static final int ARG_DIFF_SRC = 129, ARG_DIFF_DST = 145, ARG_DIFF_WEIGHTS = 161, ARG_DIFF_BIAS = 169;
     static final int ARG_FROM = ARG_SRC, ARG_TO = ARG_DST;
     static final int QUERY_SRC = 129, QUERY_DIFF_SRC = 130, QUERY_WEIGHTS = 131, QUERY_DIFF_WEIGHTS = 132,
-            QUERY_DST = 133, QUERY_DIFF_DST = 134, QUERY_SCRATCHPAD = 136, QUERY_IMPL_INFO = 8;
+            QUERY_DST = 133, QUERY_DIFF_DST = 134, QUERY_SCRATCHPAD = 136;
     static final int SCRATCHPAD_USER = 1, STREAM_DEFAULT = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -44,7 +44,7 @@ final class OneDnn {
 
     private final SymbolLookup lib;
     private final MethodHandle engineCreate, streamCreate, streamWait, mdInitByTag, mdGetSize, mdEqual, memoryCreate,
-            memorySetHandle, pdCreate, pdQueryMd, pdQuery, primitiveCreate, primitiveExecute, reorderPdCreate,
+            memorySetHandle, pdCreate, pdQueryMd, primitiveCreate, primitiveExecute, reorderPdCreate,
             convForwardInit, convBackwardDataInit, convBackwardWeightsInit, attrCreate, attrSetScratchpad,
             attrSetPostOps, postOpsCreate, postOpsAppendEltwise, version, eltwiseForwardInit, eltwiseBackwardInit;
     final MemorySegment engine, stream;
@@ -64,7 +64,6 @@ final class OneDnn {
         memorySetHandle = fn("dnnl_memory_set_data_handle", JAVA_INT, ADDRESS, ADDRESS);
         pdCreate = fn("dnnl_primitive_desc_create", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         pdQueryMd = fn("dnnl_primitive_desc_query_md", ADDRESS, ADDRESS, JAVA_INT, JAVA_INT);
-        pdQuery = fn("dnnl_primitive_desc_query", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
         primitiveCreate = fn("dnnl_primitive_create", JAVA_INT, ADDRESS, ADDRESS);
         primitiveExecute = fn("dnnl_primitive_execute", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
         reorderPdCreate = fn("dnnl_reorder_primitive_desc_create", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
@@ -89,7 +88,7 @@ final class OneDnn {
         stream = out.get(ADDRESS, 0);
     }
 
-    /** The library, loaded once per process; null when it cannot be loaded ({@link #whyNot} says why). */
+    /** The library, loaded once per process; null when it cannot be loaded (said once on standard error; {@link #whyNot} says why). */
     static synchronized OneDnn get() {
         if (instance == null && whyNot == null) {
             try {
@@ -97,6 +96,7 @@ final class OneDnn {
             } catch (IllegalArgumentException | IllegalStateException | UnsatisfiedLinkError e) {
                 whyNot = "libdnnl.so.2 (oneDNN 2) did not load: " + e.getMessage()
                         + "; install it (Debian: apt-get install libdnnl2) for the faster convolutions";
+                System.err.println("note: convolutions run in libnd4j: " + whyNot);  // once per process
             }
         }
         return instance;
@@ -204,13 +204,6 @@ final class OneDnn {
         MemorySegment md = (MemorySegment) call(pdQueryMd, pd, what, 0);
         if (md.address() == 0) throw new IllegalStateException("oneDNN: the primitive has no memory for query " + what);
         return md.reinterpret(MEMORY_DESC_BYTES);
-    }
-
-    /** The implementation's name, e.g. "jit_1x1:avx512_core". */
-    String implementation(MemorySegment pd) {
-        MemorySegment out = arena.allocate(ADDRESS);
-        check("dnnl_primitive_desc_query", call(pdQuery, pd, QUERY_IMPL_INFO, 0, out));
-        return out.get(ADDRESS, 0).reinterpret(256).getString(0);
     }
 
     MemorySegment primitive(MemorySegment pd) {

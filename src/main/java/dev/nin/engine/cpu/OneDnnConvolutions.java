@@ -5,7 +5,6 @@ import dev.nin.model.Shape;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -95,15 +94,6 @@ final class OneDnnConvolutions {
             long o = i * Float.BYTES;
             sum.set(ValueLayout.JAVA_FLOAT, o, sum.get(ValueLayout.JAVA_FLOAT, o) + from.get(ValueLayout.JAVA_FLOAT, o));
         }
-    }
-
-    /** The implementations oneDNN chose, one line per primitive (for the provenance and the performance appendix). */
-    List<String> implementations() {
-        List<String> lines = new ArrayList<>();
-        forwards.forEach((k, f) -> lines.add("forward " + k.x() + " w" + k.w() + ": " + dnn.implementation(f.pd)));
-        backwards.forEach((k, b) -> lines.add("backward " + k.x() + " w" + k.w() + ": "
-                + (b.dataPd == null ? "" : dnn.implementation(b.dataPd) + " (data), ") + dnn.implementation(b.weightsPd) + " (weights)"));
-        return lines;
     }
 
     private static long[] dims(Shape s) {
