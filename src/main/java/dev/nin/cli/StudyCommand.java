@@ -53,7 +53,8 @@ final class StudyCommand implements Command {
                                and add what it finds to the record FILE named by --out
                   --variant V  with --probe: the network the checkpoint was trained as (./nin train --variant; default nin)
                   --networks N  which networks each (seed, lr) trains: nin,no-final-relu (the default: NiN and its control) or nin
-                  --resume     continue the record FILE of the same study: runs already in it are kept, not run again
+                  --resume     continue the record FILE of the same study, or of a smaller grid of it (fewer seeds, lrs or
+                               networks, every other setting the same): runs already in it are kept, not run again
                 """.formatted(DEFAULT.resize(), DEFAULT.batchSize(), DEFAULT.steps(), DEFAULT.lrs(), DEFAULT.seeds(), DEFAULT.limit());
     }
 

@@ -19,10 +19,13 @@ import dev.nin.train.record.StudyRecord.StudyRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -116,8 +119,9 @@ public final class DeadRunStudy {
     }
 
     /**
-     * As above, continuing {@code earlier} (a record of the same study cut short, or null): its runs are kept and
-     * not run again, and its wall time is added to this call's.
+     * As above, continuing {@code earlier} (or null): a record of the same study cut short, or of a smaller grid
+     * of it (its seeds, learning rates and networks among this study's, every other setting the same). Its runs
+     * are kept and not run again, and its wall time is added to this call's.
      */
     public StudyRecord run(Images trainSet, Images testSet, RunBudget budget, Consumer<StudyRecord> afterEachRun, StudyRecord earlier) {
         long start = System.nanoTime() - (earlier == null ? 0 : (long) (earlier.wallSeconds() * 1e9));
@@ -130,8 +134,9 @@ public final class DeadRunStudy {
         if (budget.limited()) settings.put("budgetSeconds", budget.seconds());
         settings.put("runsPlanned", planned);
         settings.put("networks", networks.stream().map(NetworkSpec::name).toList());
-        if (earlier != null && !sameStudy(earlier.config(), settings)) {
-            throw new IllegalArgumentException("the record to resume was made with " + earlier.config() + ", not " + settings);
+        if (earlier != null && !partOf(earlier.config(), settings)) {
+            throw new IllegalArgumentException("the record to resume was made with " + earlier.config() + ", not " + settings
+                    + " (nor a smaller grid of it)");
         }
         grid:
         for (long seed : config.seeds())
@@ -156,12 +161,32 @@ public final class DeadRunStudy {
     }
     // end::order[]
 
-    /** The same settings, as a record read back shows them (numbers compared as written), whatever the budget. */
-    static boolean sameStudy(Map<String, Object> a, Map<String, Object> b) {
+    /** The grid's axes: a resumed record may cover fewer values of each. */
+    private static final Set<String> AXES = Set.of("seeds", "lrs", "networks");
+
+    /**
+     * Whether a study with settings {@code earlier} is this one ({@code now}) or a smaller grid of it: every setting
+     * the same as a record read back shows it (numbers compared as written), whatever the budget and the runs
+     * planned, except that each axis (seeds, learning rates, networks) may hold fewer of this study's values.
+     */
+    static boolean partOf(Map<String, Object> earlier, Map<String, Object> now) {
+        Set<String> ignored = Set.of("budgetSeconds", "runsPlanned");
         Map<String, String> x = new LinkedHashMap<>(), y = new LinkedHashMap<>();
-        a.forEach((k, v) -> { if (!k.equals("budgetSeconds")) x.put(k, String.valueOf(v)); });
-        b.forEach((k, v) -> { if (!k.equals("budgetSeconds")) y.put(k, String.valueOf(v)); });
-        return x.equals(y);
+        earlier.forEach((k, v) -> { if (!ignored.contains(k) && !AXES.contains(k)) x.put(k, String.valueOf(v)); });
+        now.forEach((k, v) -> { if (!ignored.contains(k) && !AXES.contains(k)) y.put(k, String.valueOf(v)); });
+        if (!x.equals(y)) return false;
+        for (String axis : AXES) {
+            if (!earlier.containsKey(axis) || !now.containsKey(axis)) return false;
+            if (!values(now.get(axis)).containsAll(values(earlier.get(axis)))) return false;
+        }
+        return true;
+    }
+
+    private static Set<String> values(Object list) {
+        Set<String> out = new HashSet<>();
+        if (list instanceof Collection<?> c) for (Object o : c) out.add(String.valueOf(o));
+        else out.add(String.valueOf(list));
+        return out;
     }
 
     private StudyRecord record(Map<String, Object> settings, List<StudyRun> runs, long start) {

@@ -90,4 +90,32 @@ class DeadRunStudyOrderTest {
                     .hasMessageContaining("lrs=[0.2]").hasMessageContaining("lrs=[0.1, 0.05]");
         }
     }
+
+    @Test
+    void aSmallerGridOfTheSameStudyIsKeptAndOnlyTheMissingRunsRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (ReferenceBackend backend = new ReferenceBackend()) {
+            // one call ran the learner's case alone (lr 0.1, the first network, both seeds); the next runs the rest
+            StudyRecord small = new DeadRunStudy(backend, new DeadRunStudy.Config(SIZE, BATCH, 3, List.of(0.1), List.of(3L, 4L), 0, 1, 1),
+                    new PrintStream(OutputStream.nullOutputStream()), networks.subList(0, 1)).run(toy, toy, RunBudget.none(), r -> {
+            });
+            java.nio.file.Path file = dir.resolve("study.json");
+            dev.nin.train.record.RunRecords.write(small, file);
+            StudyRecord earlier = dev.nin.train.record.RunRecords.read(file, StudyRecord.class);
+            List<StudyRecord> partial = new ArrayList<>();
+            StudyRecord all = study(backend).run(toy, toy, RunBudget.none(), partial::add, earlier);
+
+            assertThat(all.runs()).hasSize(8);
+            assertThat(all.runs().subList(0, 2)).isEqualTo(earlier.runs());
+            assertThat(partial).hasSize(6);
+            assertThat(all.config()).containsEntry("runsPlanned", 8);
+            assertThat(all.runs()).extracting(r -> r.seed() + " " + r.lr() + " " + r.network()).doesNotHaveDuplicates();
+
+            // another number of steps is another study, smaller grid or not
+            StudyRecord otherSteps = new DeadRunStudy(backend, new DeadRunStudy.Config(SIZE, BATCH, 2, List.of(0.1), List.of(3L), 0, 1, 1),
+                    new PrintStream(OutputStream.nullOutputStream()), networks.subList(0, 1)).run(toy, toy, RunBudget.none(), r -> {
+            });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> study(backend).run(toy, toy, RunBudget.none(), r -> {
+            }, otherSteps)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("steps=2");
+        }
+    }
 }

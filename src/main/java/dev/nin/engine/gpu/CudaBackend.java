@@ -39,6 +39,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class CudaBackend implements Backend {
     public static final String STRICT_ENV = "NIN_GPU_STRICT_FP32", STRICT_PROPERTY = "nin.gpu.strictFp32";
 
+    /**
+     * The convolutions' shared workspace may grow to this (MiB; -Dnin.gpu.workspaceMiB changes it). On an H200 the
+     * fastest backward algorithms of the 5×5 layer at batch 128 need 277 MiB (cuDNN 9.19's search, GpuCheck's
+     * log in docs/results/gpu/): 256 excluded them.
+     */
+    public static final long DEFAULT_WORKSPACE_MIB = 280;
+
     /** How to open the backend. */
     public record Options(boolean strictFp32, int device, long workspaceCapBytes, List<Path> libraryDirs) {
         public static Options fromEnvironment() {
@@ -46,7 +53,7 @@ public final class CudaBackend implements Backend {
             boolean strict = Boolean.getBoolean(STRICT_PROPERTY) || "1".equals(env) || "true".equalsIgnoreCase(env);
             String deviceEnv = System.getenv("NIN_GPU_DEVICE");
             int device = Integer.getInteger("nin.gpu.device", deviceEnv == null ? 0 : Integer.parseInt(deviceEnv.trim()));
-            long capMiB = Long.getLong("nin.gpu.workspaceMiB", 256);
+            long capMiB = Long.getLong("nin.gpu.workspaceMiB", DEFAULT_WORKSPACE_MIB);
             return new Options(strict, device, capMiB << 20, NativeLibraries.userDirectories());
         }
 
@@ -89,7 +96,7 @@ public final class CudaBackend implements Backend {
     private MemorySegment one, zero, perf;
     private MemorySegment workspace = MemorySegment.NULL;
     private long workspaceBytes;
-    private MemorySegment sumsqPartial, sumsqOut;
+    private MemorySegment partialSums, sumsqOut;
     private MemorySegment hostBuffer;
     private long hostBufferBytes;
     private String deviceName;
@@ -97,7 +104,8 @@ public final class CudaBackend implements Backend {
     private long liveBytes, peakBytes;
     private boolean closed;
 
-    private static final int SUMSQ_BLOCKS = 1024;
+    /** Slots of the device buffer of partial sums in double that the two-pass reductions share (sum of squares, bias gradient). */
+    private static final int PARTIAL_SLOTS = 1024;
     /** NIN_GPU_TRACE=1: one line on standard error per start-up step and per algorithm search, to locate a failure. */
     private static final boolean TRACE = "1".equals(System.getenv("NIN_GPU_TRACE"));
 
@@ -187,7 +195,7 @@ public final class CudaBackend implements Backend {
         one = arena.allocateFrom(JAVA_FLOAT, 1f);
         zero = arena.allocateFrom(JAVA_FLOAT, 0f);
         perf = arena.allocate(Cudnn.PERF_SIZE * 16, 8);
-        sumsqPartial = deviceMalloc(8L * SUMSQ_BLOCKS);
+        partialSums = deviceMalloc(8L * PARTIAL_SLOTS);
         sumsqOut = deviceMalloc(8);
 
         trace("started");
@@ -576,7 +584,27 @@ public final class CudaBackend implements Backend {
         int algo = algorithm(p, Cudnn.Direction.BACKWARD_FILTER);
         cudnnCheck(cudnn.backwardFilter(handle, one, p.x, ptr(x), p.y, ptr(dy), p.conv[2], algo, workspace, workspaceBytes,
                 zero, p.w, ptr(dw)), "cudnnConvolutionBackwardFilter", p);
-        cudnnCheck(cudnn.backwardBias(handle, one, p.y, ptr(dy), zero, p.bias, ptr(db)), "cudnnConvolutionBackwardBias", p);
+        biasGradient(dy, db, p);
+    }
+
+    /**
+     * db[c] = the sum of dy over the batch and the plane: our two-pass kernel, which reads dy with many blocks per
+     * channel (cuDNN's backward bias was several times slower than a read of dy for few channels of large planes);
+     * cuDNN's where the channels outnumber the partial sums' slots.
+     */
+    private void biasGradient(Tensor dy, Tensor db, ConvPlan p) {
+        Shape s = dy.shape();
+        int channels = s.dim(1);
+        if (channels > PARTIAL_SLOTS) {
+            cudnnCheck(cudnn.backwardBias(handle, one, p.y, ptr(dy), zero, p.bias, ptr(db)), "cudnnConvolutionBackwardBias", p);
+            return;
+        }
+        long hw = (long) s.dim(2) * s.dim(3), perChannel = s.dim(0) * hw;
+        // as many parts as the slots allow, but no part smaller than four loads per thread
+        int parts = (int) Math.max(1, Math.min(PARTIAL_SLOTS / channels, (perChannel + 4L * Kernels.THREADS - 1) / (4L * Kernels.THREADS)));
+        kernels.start(Kernel.BIAS_GRAD_PARTIAL).ptr(ptr(dy)).i32(channels).i64(hw).i64(perChannel).i32(parts).ptr(partialSums)
+                .launch(channels * parts);
+        kernels.start(Kernel.BIAS_GRAD_FINAL).ptr(partialSums).i32(channels).i32(parts).ptr(ptr(db)).launchOver(channels);
     }
 
     // ---- element-wise and small operations: kernels.cu ----------------------------------------------------
@@ -623,7 +651,8 @@ public final class CudaBackend implements Backend {
         Backend.requireShape("maxPool2dBackward", "dx", dx, s);
         long nc = (long) s.dim(0) * s.dim(1);
         Shape o = dy.shape();
-        kernels.start(Kernel.MAXPOOL_BACKWARD).ptr(ptr(x)).ptr(ptr(dy)).ptr(ptr(dx)).i64(nc).i32(s.dim(2)).i32(s.dim(3))
+        Backend.requireShape("maxPool2dBackward", "y", y, o);
+        kernels.start(Kernel.MAXPOOL_BACKWARD).ptr(ptr(x)).ptr(ptr(y)).ptr(ptr(dy)).ptr(ptr(dx)).i64(nc).i32(s.dim(2)).i32(s.dim(3))
                 .i32(o.dim(2)).i32(o.dim(3)).i32(kernel).i32(stride).launchOver(x.size());
     }
 
@@ -703,9 +732,9 @@ public final class CudaBackend implements Backend {
     public double sumOfSquares(Tensor t) {
         ensureContext();
         long n = t.size();
-        int blocks = (int) Math.max(1, Math.min(SUMSQ_BLOCKS, (n + Kernels.THREADS - 1) / Kernels.THREADS));
-        kernels.start(Kernel.SUMSQ_PARTIAL).ptr(ptr(t)).i64(n).ptr(sumsqPartial).launch(blocks);
-        kernels.start(Kernel.SUMSQ_FINAL).ptr(sumsqPartial).i32(blocks).ptr(sumsqOut).launch(1);
+        int blocks = (int) Math.max(1, Math.min(PARTIAL_SLOTS, (n + Kernels.THREADS - 1) / Kernels.THREADS));
+        kernels.start(Kernel.SUMSQ_PARTIAL).ptr(ptr(t)).i64(n).ptr(partialSums).launch(blocks);
+        kernels.start(Kernel.SUMSQ_FINAL).ptr(partialSums).i32(blocks).ptr(sumsqOut).launch(1);
         MemorySegment host = hostBuffer(8);
         rt.memcpyAsync(host, sumsqOut, 8, CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream);
         rt.streamSynchronize(stream);
@@ -732,7 +761,7 @@ public final class CudaBackend implements Backend {
         }
         allocations.clear();
         if (workspaceBytes > 0) run(failures, () -> deviceFree(workspace, workspaceBytes));
-        if (sumsqPartial != null) run(failures, () -> deviceFree(sumsqPartial, 8L * SUMSQ_BLOCKS));
+        if (partialSums != null) run(failures, () -> deviceFree(partialSums, 8L * PARTIAL_SLOTS));
         if (sumsqOut != null) run(failures, () -> deviceFree(sumsqOut, 8));
         if (hostBuffer != null) run(failures, () -> rt.freeHost(hostBuffer));
         if (timingStart != null) run(failures, () -> rt.eventDestroy(timingStart));

@@ -175,7 +175,9 @@ public final class GpuCheck {
         double convTolerance = strict ? 1e-4 : 5e-3;
         int[][] convs = {  // n, c, h, w, out, k, stride, pad
                 {2, 3, 9, 9, 4, 3, 1, 1}, {2, 1, 23, 23, 5, 11, 4, 0}, {3, 6, 7, 7, 6, 1, 1, 0}, {2, 4, 8, 8, 3, 5, 1, 2},
-                {4, 8, 5, 5, 10, 3, 1, 1}};
+                {4, 8, 5, 5, 10, 3, 1, 1},
+                // the bias gradient split into 13 parts per channel, and cuDNN's own above 1,024 channels
+                {8, 6, 40, 40, 4, 1, 1, 0}, {1, 2, 3, 3, 1030, 1, 1, 0}};
         for (int[] c : convs) guarded("convolution " + Arrays.toString(c), () -> convolution(c, convTolerance));
         guarded("convolution on a prefix view", () -> prefixViewConvolution(convTolerance));
         guarded("relu", this::relu);

@@ -26,7 +26,8 @@ final class Kernels implements AutoCloseable {
         FILL("fill"), RELU("relu"), RELU_BACKWARD("relu_backward"), BIAS_ACT("bias_act"),
         MAXPOOL_FORWARD("maxpool_forward"), MAXPOOL_BACKWARD("maxpool_backward"), DROPOUT("dropout"), MULTIPLY("multiply"),
         GAP_FORWARD("gap_forward"), GAP_BACKWARD("gap_backward"), SOFTMAX_XENT("softmax_xent"), SGD("sgd"), SGD_MOMENTUM("sgd_momentum"),
-        RESIZE_BILINEAR("resize_bilinear"), SUMSQ_PARTIAL("sumsq_partial"), SUMSQ_FINAL("sumsq_final");
+        RESIZE_BILINEAR("resize_bilinear"), SUMSQ_PARTIAL("sumsq_partial"), SUMSQ_FINAL("sumsq_final"),
+        BIAS_GRAD_PARTIAL("bias_grad_partial"), BIAS_GRAD_FINAL("bias_grad_final");
 
         final String symbol;
 

@@ -27,7 +27,11 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static dev.nin.testing.Property.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * The GPU kernels' arithmetic and indexing, checked without a GPU: kernels.cu compiled as plain C++ (one thread
@@ -42,7 +46,9 @@ class KernelLogicOnCpuTest {
             #include <cmath>
             #include <algorithm>
             struct Dim3 { unsigned x; };
-            static const Dim3 blockIdx = {0}, threadIdx = {0}, blockDim = {1}, gridDim = {1};
+            static Dim3 blockIdx = {0};  // set_block chooses the block a call plays (kernels that read blockIdx alone)
+            static const Dim3 threadIdx = {0}, blockDim = {1}, gridDim = {1};
+            extern "C" void set_block(unsigned b) { blockIdx.x = b; }
             #define __global__
             #define __device__
             #define __forceinline__ inline
@@ -180,20 +186,63 @@ class KernelLogicOnCpuTest {
 
     @Test
     void maxPoolingRoutesToTheFirstMaximumAsTheReference() {
-        Shape s = Shape.of(2, 3, 13, 13), o = Shape.of(2, 3, 6, 6);
-        float[] x = randoms((int) s.size());
-        for (int i = 0; i < x.length; i++) x[i] = Math.max(0, Math.round(x[i] * 2)) / 2f;  // ties, as after a ReLU
-        MemorySegment xs = native_(x), ys = native_(new float[(int) o.size()]);
-        call("maxpool_forward", xs, ys, 6L, 13, 13, 6, 6, 3, 2);
-        Tensor yRef = host(o, new float[(int) o.size()]);
-        ref.maxPool2d(host(s, x), 3, 2, yRef);
-        assertThat(floats(ys)).containsExactly(data(yRef));
-        float[] dy = randoms((int) o.size());
-        MemorySegment dx = native_(randoms((int) s.size()));
-        call("maxpool_backward", xs, native_(dy), dx, 6L, 13, 13, 6, 6, 3, 2);
-        Tensor dxRef = host(s, new float[(int) s.size()]);
-        ref.maxPool2dBackward(host(s, x), yRef, host(o, dy), 3, 2, dxRef);
-        assertThat(floats(dx)).containsExactly(data(dxRef));
+        // any window and stride, planes the windows do not cover to the edge, ties (as after a ReLU), -0 beside +0,
+        // and a NaN now and then (the reference keeps a window's first element when it is NaN)
+        forAll(integers().between(1, 4), integers().between(1, 3), integers().between(0, 3), longs().all()).tries(60)
+                .check((k, stride, extra, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    int h = k + extra + r.nextInt(6), w = k + r.nextInt(9), nc = 1 + r.nextInt(3);
+                    int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
+                    Shape s = Shape.of(1, nc, h, w), o = Shape.of(1, nc, oh, ow);
+                    float[] x = new float[(int) s.size()];
+                    for (int i = 0; i < x.length; i++) {
+                        int kind = r.nextInt(20);
+                        x[i] = kind == 0 ? Float.NaN : kind == 1 ? -0f : Math.max(0, r.nextInt(-2, 3)) / 2f;
+                    }
+                    MemorySegment xs = native_(x), ys = native_(new float[(int) o.size()]);
+                    call("maxpool_forward", xs, ys, (long) nc, h, w, oh, ow, k, stride);
+                    Tensor yRef = host(o, new float[(int) o.size()]);
+                    ref.maxPool2d(host(s, x), k, stride, yRef);
+                    assertThat(floats(ys)).as("forward").containsExactly(data(yRef));
+                    float[] dy = new float[(int) o.size()];
+                    for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
+                    MemorySegment dx = native_(new float[(int) s.size()]);
+                    call("maxpool_backward", xs, ys, native_(dy), dx, (long) nc, h, w, oh, ow, k, stride);
+                    Tensor dxRef = host(s, new float[(int) s.size()]);
+                    ref.maxPool2dBackward(host(s, x), yRef, host(o, dy), k, stride, dxRef);
+                    assertThat(floats(dx)).as("backward").containsExactly(data(dxRef));
+                });
+    }
+
+    @Test
+    void theBiasGradientAddsEachChannelOverBatchAndPlane() {
+        forAll(integers().between(1, 12), integers().between(1, 5), integers().between(1, 40), longs().all()).tries(40)
+                .check((channels, n, hw, seed) -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    float[] dy = new float[channels * n * hw];
+                    for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
+                    int parts = 1 + r.nextInt(7);
+                    MemorySegment partial = arena.allocate(8L * channels * parts, 8), db = native_(new float[channels]);
+                    for (int b = 0; b < channels * parts; b++) {  // one call per block, as the grid would run them
+                        call("set_block", b);
+                        call("bias_grad_partial", native_(dy), channels, (long) hw, (long) n * hw, parts, partial);
+                    }
+                    call("set_block", 0);
+                    call("bias_grad_final", partial, channels, parts, db);
+                    // the reference adds in double in another order: the float results may differ by the double
+                    // sums' rounding, n*hw*2^-53 of the sum of magnitudes, and then by one rounding to float
+                    Shape x = Shape.of(n, 1, hw, 1);
+                    Tensor dw = host(Shape.of(channels, 1, 1, 1), new float[channels]), dbRef = host(Shape.of(channels), new float[channels]);
+                    ref.conv2dBackwardFilter(host(x, new float[n * hw]), host(Shape.of(n, channels, hw, 1), dy), 1, 0, dw, dbRef);
+                    float[] got = floats(db);
+                    for (int c = 0; c < channels; c++) {
+                        double magnitude = 0;
+                        for (int i = 0; i < n; i++) for (int j = 0; j < hw; j++) magnitude += Math.abs(dy[(i * channels + c) * hw + j]);
+                        float want = data(dbRef)[c];
+                        double bound = Math.ulp(want) + 2.0 * n * hw * Math.scalb(magnitude, -53);
+                        assertThat((double) got[c]).as("channel %d of %d, %d parts", c, channels, parts).isCloseTo(want, within(bound));
+                    }
+                });
     }
 
     // tag::dropout-test[]
