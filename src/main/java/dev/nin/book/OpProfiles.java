@@ -33,6 +33,7 @@ final class OpProfiles {
             case "softmaxCrossEntropy" -> "softmax cross-entropy and its gradient";
             case "dropoutBackward" -> "dropout backward";
             case "maxPool2dBackward" -> "max pooling backward";
+            case "maxPool2dReluBackward" -> "max pooling backward (with the ReLU's before it)";
             case "reluBackward", "relu" -> "ReLU backward";
             case "conv2dBackward", "conv2dBackwardData", "conv2dBackwardFilter" -> "convolution backward (data, weights, bias)";
             case "sgdStep", "sgdMomentumStep" -> "SGD update";

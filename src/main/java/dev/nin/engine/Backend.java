@@ -82,6 +82,16 @@ public interface Backend extends AutoCloseable {
     /** Routes each dy to the first position (in row-major window order) that holds its window's maximum. */
     void maxPool2dBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx);
 
+    /**
+     * Max pooling's backward, then the backward of the ReLU whose output x is: dx = the routed gradient where
+     * x &gt; 0, else 0 (what {@link #maxPool2dBackward} then {@link #reluBackward}(x, dx, dx) give). A backend may do
+     * both in one pass over dx; NiN's pools all follow a ReLU.
+     */
+    default void maxPool2dReluBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx) {
+        maxPool2dBackward(x, y, dy, kernel, stride, dx);
+        reluBackward(x, dx, dx);
+    }
+
     /** mask[i] = {@link DropoutMask#value}(seed, i, p); y = x · mask. */
     void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y);
 

@@ -16,6 +16,7 @@ public final class Conv2d implements Layer {
     private final Backend backend;
     private final LayerSpec.Conv2d spec;
     private final boolean relu;
+    private boolean gradientMasked;
     private final Parameter weight, bias;
     private Tensor x, y, dx;
 
@@ -69,7 +70,8 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (relu) backend.reluBackward(y, dy, dy);  // ReLU's gradient, in place, from its output
+        // ReLU's gradient, in place, from its output (unless the max pooling after it applied it already)
+        if (relu && !gradientMasked) backend.reluBackward(y, dy, dy);
         backend.conv2dBackward(x, weight.value(), dy, spec.stride(), spec.padding(), dx, weight.gradient(), bias.gradient());
         return dx;  // null for the first layer: its input needs no gradient, and the backend skips it
     }
@@ -106,5 +108,11 @@ public final class Conv2d implements Layer {
 
     public boolean fusedRelu() {
         return relu;
+    }
+
+    /** The layer after this one hands back gradients with the ReLU's mask applied (a max pooling through the ReLU). */
+    void gradientArrivesMasked() {
+        if (!relu) throw new IllegalStateException(weight.name() + "'s convolution has no ReLU whose mask could be applied after it");
+        gradientMasked = true;
     }
 }

@@ -10,6 +10,7 @@ public final class MaxPool2d implements Layer {
     private final Backend backend;
     private final LayerSpec.MaxPool2d spec;
     private Tensor x, y, dx;
+    private boolean throughRelu;
 
     public MaxPool2d(Backend backend, LayerSpec.MaxPool2d spec) {
         this.backend = backend;
@@ -36,10 +37,21 @@ public final class MaxPool2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        if (dx != null) backend.maxPool2dBackward(x, y, dy, spec.kernel(), spec.stride(), dx);
+        if (dx == null) return null;
+        if (throughRelu) backend.maxPool2dReluBackward(x, y, dy, spec.kernel(), spec.stride(), dx);
+        else backend.maxPool2dBackward(x, y, dy, spec.kernel(), spec.stride(), dx);
         return dx;
     }
     // end::pool[]
+
+    /**
+     * x is the output of a ReLU fused into the convolution before: backward applies that ReLU's mask too, in the
+     * same pass on backends that can, and the convolution skips it.
+     */
+    void throughRelu(Conv2d before) {
+        before.gradientArrivesMasked();
+        throughRelu = true;
+    }
 
     @Override
     public void gradientInto(Tensor dx) {

@@ -57,7 +57,12 @@ public final class Network {
                         if (reluNext) li++;  // fused
                     }
                     case LayerSpec.ReLU r -> layers.add(new ReLU(backend));
-                    case LayerSpec.MaxPool2d m -> layers.add(new MaxPool2d(backend, m));
+                    case LayerSpec.MaxPool2d m -> {
+                        MaxPool2d pool = new MaxPool2d(backend, m);
+                        // after a convolution with its ReLU fused, the pooling's backward applies the ReLU's mask
+                        if (!layers.isEmpty() && layers.getLast() instanceof Conv2d c && c.fusedRelu()) pool.throughRelu(c);
+                        layers.add(pool);
+                    }
                     case LayerSpec.Dropout d -> layers.add(new Dropout(backend, d));
                     case LayerSpec.GlobalAvgPool g -> layers.add(new GlobalAveragePooling(backend));
                     case LayerSpec.Flatten f -> layers.add(new Flatten(backend));

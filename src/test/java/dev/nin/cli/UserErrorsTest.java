@@ -302,7 +302,7 @@ class UserErrorsTest {
                 "--out", tmp.resolve("p").toString())).isZero();
         var profile = dev.nin.train.record.RunRecords.read(tmp.resolve("p/profile-reference-r67-b1.json"), dev.nin.train.record.ProfileRecord.class);
         assertThat(profile.ops()).extracting(dev.nin.train.record.ProfileRecord.Op::op)
-                .contains("conv2dBiasReluForward", "conv2dBackward", "maxPool2dBackward", "softmaxCrossEntropy", "sgdStep");
+                .contains("conv2dBiasReluForward", "conv2dBackward", "maxPool2dReluBackward", "softmaxCrossEntropy", "sgdStep");
         assertThat(profile.totalMilliseconds()).isPositive();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("where a training step's").doesNotContain("training    ");
         assertThat(tmp.resolve("p/bench-reference-r67-b1.json")).doesNotExist();

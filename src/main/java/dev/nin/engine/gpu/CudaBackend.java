@@ -645,15 +645,25 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void maxPool2dBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx) {
+        maxPoolBackward("maxPool2dBackward", x, y, dy, kernel, stride, dx, false);
+    }
+
+    /** One pass: the routed gradient, 0 where x (the ReLU's output) is not positive. */
+    @Override
+    public void maxPool2dReluBackward(Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx) {
+        maxPoolBackward("maxPool2dReluBackward", x, y, dy, kernel, stride, dx, true);
+    }
+
+    private void maxPoolBackward(String op, Tensor x, Tensor y, Tensor dy, int kernel, int stride, Tensor dx, boolean reluMask) {
         ensureContext();
         Shape s = x.shape();
-        Backend.requireShape("maxPool2dBackward", "dy", dy, pooled(s, kernel, stride));
-        Backend.requireShape("maxPool2dBackward", "dx", dx, s);
+        Backend.requireShape(op, "dy", dy, pooled(s, kernel, stride));
+        Backend.requireShape(op, "dx", dx, s);
         long nc = (long) s.dim(0) * s.dim(1);
         Shape o = dy.shape();
-        Backend.requireShape("maxPool2dBackward", "y", y, o);
+        Backend.requireShape(op, "y", y, o);
         kernels.start(Kernel.MAXPOOL_BACKWARD).ptr(ptr(x)).ptr(ptr(y)).ptr(ptr(dy)).ptr(ptr(dx)).i64(nc).i32(s.dim(2)).i32(s.dim(3))
-                .i32(o.dim(2)).i32(o.dim(3)).i32(kernel).i32(stride).launchOver(x.size());
+                .i32(o.dim(2)).i32(o.dim(3)).i32(kernel).i32(stride).i32(reluMask ? 1 : 0).launchOver(x.size());
     }
 
     @Override

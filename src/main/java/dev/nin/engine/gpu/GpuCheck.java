@@ -266,6 +266,10 @@ public final class GpuCheck {
         ref.maxPool2dBackward(x.ref, y.ref, dy.ref, 3, 2, dx.ref);
         gpu.maxPool2dBackward(x.gpu, y.gpu, dy.gpu, 3, 2, dx.gpu);
         compare("maxPool2dBackward 3/2 " + s + (ties ? " with ties (first maximum)" : ""), dx, 0);
+        Twin dxRelu = randomTwin(s);
+        ref.maxPool2dReluBackward(x.ref, y.ref, dy.ref, 3, 2, dxRelu.ref);
+        gpu.maxPool2dReluBackward(x.gpu, y.gpu, dy.gpu, 3, 2, dxRelu.gpu);
+        compare("maxPool2dReluBackward 3/2 " + s + " (one pass, as pooling then ReLU)", dxRelu, 0);
     }
 
     private void dropout() {
@@ -413,6 +417,8 @@ public final class GpuCheck {
                 switch (layer) {
                     case LayerSpec.Conv2d c -> {
                         boolean fusedRelu = i + 1 < layers.size() && layers.get(i + 1) instanceof LayerSpec.ReLU;
+                        // as the trainer: a max pooling after the ReLU applies the ReLU's mask in its own backward
+                        boolean poolAfter = fusedRelu && i + 2 < layers.size() && layers.get(i + 2) instanceof LayerSpec.MaxPool2d;
                         Tensor w = gpu.allocate(c.weightShape()), b = gpu.allocate(c.biasShape());
                         float[] wv = new float[(int) w.size()];
                         double bound = Math.sqrt(6.0 / ((c.inChannels() + c.outChannels()) * c.kernel() * c.kernel()));
@@ -426,12 +432,12 @@ public final class GpuCheck {
                                 ? () -> gpu.conv2dBiasReluForward(input, w, b, c.stride(), c.padding(), y)
                                 : () -> gpu.conv2dForward(input, w, b, c.stride(), c.padding(), y));
                         List<Runnable> back = new ArrayList<>();
-                        if (fusedRelu) back.add(() -> gpu.reluBackward(y, dy, dy));
+                        if (fusedRelu && !poolAfter) back.add(() -> gpu.reluBackward(y, dy, dy));
                         back.add(() -> gpu.conv2dBackwardFilter(input, dy, c.stride(), c.padding(), dw, db));
                         if (dx != null) back.add(() -> gpu.conv2dBackwardData(dy, w, c.stride(), c.padding(), dx));
                         backward.addAll(0, back);
                         List<String> backNames = new ArrayList<>();
-                        if (fusedRelu) backNames.add("  reluBackward " + outShape);
+                        if (fusedRelu && !poolAfter) backNames.add("  reluBackward " + outShape);
                         backNames.add("  conv2dBackwardFilter " + name);
                         if (dx != null) backNames.add("  conv2dBackwardData " + name);
                         backwardNames.addAll(0, backNames);
@@ -448,8 +454,11 @@ public final class GpuCheck {
                     case LayerSpec.MaxPool2d m -> {
                         Tensor y = gpu.allocate(outShape), dy = gpu.allocate(outShape), dx = gpu.allocate(inShape);
                         op("maxPool2d " + inShape + " -> " + outShape, () -> gpu.maxPool2d(input, m.kernel(), m.stride(), y));
-                        backward.addFirst(() -> gpu.maxPool2dBackward(input, y, dy, m.kernel(), m.stride(), dx));
-                        backwardNames.addFirst("  maxPool2dBackward " + inShape);
+                        boolean afterRelu = i >= 2 && layers.get(i - 1) instanceof LayerSpec.ReLU && layers.get(i - 2) instanceof LayerSpec.Conv2d;
+                        backward.addFirst(afterRelu
+                                ? () -> gpu.maxPool2dReluBackward(input, y, dy, m.kernel(), m.stride(), dx)
+                                : () -> gpu.maxPool2dBackward(input, y, dy, m.kernel(), m.stride(), dx));
+                        backwardNames.addFirst((afterRelu ? "  maxPool2dReluBackward " : "  maxPool2dBackward ") + inShape);
                         in = y;
                     }
                     case LayerSpec.Dropout d -> {

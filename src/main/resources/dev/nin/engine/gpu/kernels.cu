@@ -72,8 +72,9 @@ __device__ __forceinline__ bool first_maximum(const float* plane, int w, int y0,
 
 // One thread per input element gathers dy from every window whose first maximum it is, in the
 // reference's window order (so even the float sums agree bit for bit); no atomics. The forward pass's
-// maxima y spare a search of each window: most elements are ruled out by one comparison.
-extern "C" __global__ void maxpool_backward(const float* x, const float* y, const float* dy, float* dx, i64 nc, int h, int w, int oh, int ow, int k, int s) {
+// maxima y spare a search of each window: most elements are ruled out by one comparison. With relu_mask the
+// ReLU whose output x is gets its backward in the same pass (dx = 0 where x is not positive).
+extern "C" __global__ void maxpool_backward(const float* x, const float* y, const float* dy, float* dx, i64 nc, int h, int w, int oh, int ow, int k, int s, int relu_mask) {
     GRID_STRIDE(i, nc * h * w) {
         i64 m = i / ((i64)h * w);
         int r = (int)(i % ((i64)h * w));
@@ -87,7 +88,7 @@ extern "C" __global__ void maxpool_backward(const float* x, const float* y, cons
         for (int oy = y_lo; oy <= y_hi; oy++)
             for (int ox = x_lo; ox <= x_hi; ox++)
                 if (first_maximum(plane, w, oy * s, ox * s, k, r, ym[oy * ow + ox])) acc += g[oy * ow + ox];
-        dx[i] = acc;
+        dx[i] = relu_mask && !(plane[r] > 0.0f) ? 0.0f : acc;
     }
 }
 

@@ -207,10 +207,14 @@ class KernelLogicOnCpuTest {
                     float[] dy = new float[(int) o.size()];
                     for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextDouble(-1, 1);
                     MemorySegment dx = native_(new float[(int) s.size()]);
-                    call("maxpool_backward", xs, ys, native_(dy), dx, (long) nc, h, w, oh, ow, k, stride);
+                    call("maxpool_backward", xs, ys, native_(dy), dx, (long) nc, h, w, oh, ow, k, stride, 0);
                     Tensor dxRef = host(s, new float[(int) s.size()]);
                     ref.maxPool2dBackward(host(s, x), yRef, host(o, dy), k, stride, dxRef);
                     assertThat(floats(dx)).as("backward").containsExactly(data(dxRef));
+                    // with the mask of the ReLU whose output x is, in the same pass
+                    call("maxpool_backward", xs, ys, native_(dy), dx, (long) nc, h, w, oh, ow, k, stride, 1);
+                    ref.reluBackward(host(s, x), dxRef, dxRef);
+                    assertThat(floats(dx)).as("backward through the ReLU").containsExactly(data(dxRef));
                 });
     }
 
