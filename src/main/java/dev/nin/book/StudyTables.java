@@ -41,7 +41,8 @@ final class StudyTables {
         long stopped = s.runs().stream().filter(r -> !r.outcome().equals("alive")).count();
         int steps = s.runs().stream().mapToInt(StudyRun::steps).max().orElse(0);
         return deaths(s) + "\n" + verdicts(s) + " (converging: alive, the last loss below " + fixed(LEARNING_LOSS, 3)
-                + "; slow: alive, still at ln 10; dead: no class channel of the last ReLU positive on any probe image; NaN: "
+                + "; slow: alive, still at ln 10; dead: a ReLU layer positive on no probe image, so every image gets the "
+                + "same scores; NaN: "
                 + "the loss overflowed).\n\n" + (stopped == 0
                 ? "No run of the study was stopped by the health check within its " + steps + " steps"
                   + (s.runs().stream().anyMatch(r -> verdict(r).equals("slow"))
@@ -54,12 +55,12 @@ final class StudyTables {
 
     /**
      * How many seeds ended dead, per network and learning rate: the answer in one table. Dead means what the
-     * trainer's health check looks for: no class channel of the last ReLU positive on any probe image.
+     * trainer's health check looks for: a ReLU layer positive on no probe image.
      */
     static String deaths(StudyRecord s) {
         List<String> networks = s.runs().stream().map(StudyRun::network).distinct().toList();
         List<Double> lrs = s.runs().stream().map(StudyRun::lr).distinct().sorted().toList();
-        StringBuilder sb = new StringBuilder(".Runs that ended dead (no class channel of the last ReLU positive on any probe image), of the seeds tried\n[cols=\"2");
+        StringBuilder sb = new StringBuilder(".Runs that ended dead (a ReLU layer positive on no probe image), of the seeds tried\n[cols=\"2");
         sb.append(",>1".repeat(lrs.size())).append("\",options=\"header\"]\n|===\n|Network");
         for (double lr : lrs) sb.append(" |lr ").append(lr);
         sb.append('\n');
@@ -83,8 +84,8 @@ final class StudyTables {
     static final double LEARNING_LOSS = HealthCheck.CHANCE_LOSS - 0.1;
 
     /**
-     * What became of a run: "NaN" (the loss overflowed, stopped by the check), "dead" (no class channel of the last
-     * ReLU positive on any probe image at the end), "converging" (alive, its last loss below {@link #LEARNING_LOSS}) or
+     * What became of a run: "NaN" (the loss overflowed, stopped by the check), "dead" (stopped by the check, or a
+     * ReLU layer positive on no probe image at the end), "converging" (alive, its last loss below {@link #LEARNING_LOSS}) or
      * "slow" (alive, still on the plateau).
      */
     static String verdict(StudyRun r) {
@@ -104,20 +105,27 @@ final class StudyTables {
         return sb.toString();
     }
 
-    /** The last ReLU's class channels were all zero on the probe images after the run's last step. */
+    /**
+     * Stopped as dead by the health check, or dead at the end: a ReLU layer positive on no probe image after the
+     * run's last step. Such a layer passes no gradient back, so nothing below it can change again, and the layers
+     * after it see the same input for every image. (The last ReLU with every class channel silent is one case.)
+     */
     static boolean deadAtTheEnd(StudyRun r) {
-        if (r.outcome().equals("dead")) return true;
-        LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
-        return last != null && !last.perChannel().isEmpty() && last.perChannel().stream().allMatch(c -> c == 0);
+        return r.outcome().equals("dead") || silentLayer(r) != null;
+    }
+
+    /** The first ReLU layer positive on no probe image after the run's last step, by its name ("7.0"), or null. */
+    static String silentLayer(StudyRun r) {
+        return r.activity().stream().filter(a -> a.alive() == 0).map(a -> a.layer().split(" ")[0]).findFirst().orElse(null);
     }
 
     /** Every run: outcome, where it died, its last loss, and how alive its last ReLU layer was at the end. */
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
-                .Every run, and its last ReLU layer after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
-                [cols="3,>2,>2,2,3,>2,>2,>3,>3,4",options="header"]
+                .Every run, and its ReLU layers after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
+                [cols="3,>2,>2,2,3,>2,>2,>3,>2,>3,4",options="header"]
                 |===
-                |Network |lr |Seed |Verdict |Stopped by the check |Steps |Last loss |Gradient² at the end |Last ReLU, share positive |Class channels with any positive output
+                |Network |lr |Seed |Verdict |Stopped by the check |Steps |Last loss |Gradient² at the end |Silent ReLU layer |Last ReLU, share positive |Class channels with any positive output
                 """);
         for (StudyRun r : s.runs()) {
             LayerActivity last = r.activity().isEmpty() ? null : r.activity().getLast();
@@ -127,6 +135,7 @@ final class StudyTables {
                     .append(" |").append(cell(r.outcome().equals("alive") ? "no" : r.outcome() + (r.deathStep() == null ? "" : " at step " + r.deathStep())))
                     .append(" |").append(r.steps()).append(" |").append(fixed(lastLoss, 4))
                     .append(" |").append(r.gradientAtEnd() == null ? "not measured" : squares(r.gradientAtEnd()))
+                    .append(" |").append(silentLayer(r) == null ? "none" : silentLayer(r))
                     .append(" |").append(last == null ? "—" : fixed(last.alive(), 3))
                     .append(" |").append(last == null ? "—" : cell(channels(last))).append('\n');
         }

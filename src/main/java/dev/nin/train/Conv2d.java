@@ -106,6 +106,11 @@ public final class Conv2d implements Layer {
         return spec;
     }
 
+    /** The layer's name in the state dict, "7.0" for "7.0.weight". */
+    public String name() {
+        return weight.name().substring(0, weight.name().length() - ".weight".length());
+    }
+
     public boolean fusedRelu() {
         return relu;
     }

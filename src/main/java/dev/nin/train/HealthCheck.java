@@ -4,21 +4,26 @@ import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
 import dev.nin.model.Shape;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Watches a run for the two ways training fails: the loss becomes NaN or infinite ("diverged"), or the
- * network dies ("dead"): the last ReLU, whose ten channels global average pooling turns into the class
- * scores, outputs 0 in every channel for every example, so every score is 0, the loss is ln 10 (chance over
- * ten classes) and the ReLU passes no gradient back. Death is judged by that mechanism (with a measured
- * tolerance, {@link #DEAD_FRACTION}, for the outputs dropout still lifts above zero), not by the gradient:
- * with dropout on, the gradient of a dead NiN is small but not zero (the dead CPU runs measured 2.3e-5 and
- * 2.6e-5 for its squared norm), so a zero-gradient test never fires.
+ * network dies ("dead"): a ReLU of the classifier block (the layers after the last dropout: in NiN the 384→10
+ * convolution and the two 1×1 convolutions after it, whose ten channels global average pooling turns into the
+ * class scores) outputs 0 for every example. Then that ReLU passes no gradient back, nothing below it can change
+ * again, and every image gets the same scores, so the loss settles at ln 10 (chance over ten classes). Two
+ * places were seen: the last ReLU silent in every class channel (every score 0; CPU runs at 72×72), and the
+ * ReLU after the 384→10 convolution silent while the two after it pass the same constants, their biases, for
+ * every image (two of eight seeds at 224×224 on an H200, and the exercises' NiN without its final ReLU).
+ * Death is judged by that mechanism (with a measured tolerance, {@link #DEAD_FRACTION}, for the outputs dropout
+ * still lifts above zero), not by the gradient: with dropout on, the gradient of a dead NiN is small but not
+ * zero (the dead CPU runs measured 2.3e-5 and 2.6e-5 for its squared norm), so a zero-gradient test never fires.
  * <p>
  * The trainer hands {@link #observe} to {@link Network#forward(Tensor, boolean, java.util.function.BiConsumer)}
- * on the step that ends at a check point; it copies the last ReLU's output on the backend (that buffer is
- * overwritten by the backward pass). {@link #check} downloads the copy only when the window's loss is
- * within {@link #PINNED} of ln 10.
+ * on the step that ends at a check point; it copies the watched ReLUs' outputs on the backend (those buffers
+ * are overwritten by the backward pass; the classifier block's are small, ten channels). {@link #check}
+ * downloads the copies only when the window's loss is within {@link #PINNED} of ln 10.
  */
 public final class HealthCheck {
     // tag::thresholds[]
@@ -34,36 +39,62 @@ public final class HealthCheck {
      */
     public static final int DEAD_CHECKS = 5;
     /**
-     * The largest fraction of the last ReLU's outputs that may be positive on a check point's training batch
-     * for it to count as dead. Dropout's leak keeps a few above zero in a dead NiN (quick CPU run rerun, 72×72,
-     * batch 64: 2 to 24 of 640, at most 3.8 %, all below 0.02); the same run while alive on its plateau at
-     * ln 10 had 192 to 256 of 640 positive (30 % to 40 %), in every example. 10 % lies between, a factor of
-     * about 2.6 above the dead and 3 below the live.
+     * The largest fraction of a watched ReLU's outputs that may be positive on a check point's training batch
+     * for it to count as dead. Dropout's leak keeps a few above zero in a dead NiN's last ReLU (quick CPU run
+     * rerun, 72×72, batch 64: 2 to 24 of 640, at most 3.8 %, all below 0.02); a dead ReLU after the 384→10
+     * convolution leaked nothing (two dead CPU runs of NiN without its final ReLU, 100 training batches each: 0 %).
+     * The same run while alive on its plateau at ln 10 had 30 % to 40 % of its last ReLU's outputs positive, and
+     * freshly initialized networks (Xavier, 96×96, seeds 0, 4, 6; the plateau where every run starts) 20 % to 80 %
+     * in each of the three. 10 % lies between.
      */
     static final double DEAD_FRACTION = 0.10;
     // end::thresholds[]
 
     private final Backend backend;
-    private final Layer lastRelu;
-    private final Tensor copy;
-    private Shape observed;
+    /** The watched ReLUs, first to last: the classifier block's (after the last dropout), or the last one. */
+    private final List<Watched> watched = new ArrayList<>();
     private double lastFraction, worstFraction;
+    private String deadLayer;
     private int deadChecks, deadSinceEpoch, deadSinceStep;
+
+    /** One watched ReLU: its layer, its name ("7.0"), the copy of its output and the shape observed this check point. */
+    private static final class Watched {
+        final Layer layer;
+        final String name;
+        final Tensor copy;
+        Shape observed;
+
+        Watched(Layer layer, String name, Tensor copy) {
+            this.layer = layer;
+            this.name = name;
+            this.copy = copy;
+        }
+    }
 
     public HealthCheck(Network net) {
         this.backend = net.backend();
         List<Layer> layers = net.layers();
-        Shape shape = net.example().withBatch(net.maxBatch()), lastShape = null;
-        Layer last = null;
+        Shape shape = net.example().withBatch(net.maxBatch());
+        List<Layer> relus = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
         for (Layer l : layers) {
             shape = l.outputShape(shape);
+            if (l instanceof Dropout) {  // the classifier block starts after the last dropout
+                relus.clear();
+                shapes.clear();
+            }
             if (endsInRelu(l)) {
-                last = l;
-                lastShape = shape;
+                relus.add(l);
+                shapes.add(shape);
             }
         }
-        this.lastRelu = last;
-        this.copy = last == null ? null : backend.allocate(lastShape);
+        boolean hasDropout = layers.stream().anyMatch(l -> l instanceof Dropout);
+        int from = hasDropout ? 0 : Math.max(0, relus.size() - 1);
+        for (int i = from; i < relus.size(); i++) {
+            Layer l = relus.get(i);
+            String name = l instanceof Conv2d c ? c.name() : "ReLU " + (layers.indexOf(l) + 1);
+            watched.add(new Watched(l, name, backend.allocate(shapes.get(i))));
+        }
     }
 
     static boolean endsInRelu(Layer l) {
@@ -80,14 +111,16 @@ public final class HealthCheck {
     static final Verdict HEALTHY = new Verdict(null, null);
 
     /**
-     * For the forward pass of a step that ends at a check point: keeps the last ReLU's output. The copy is
-     * {@code relu(y)}, which is y itself since y is a ReLU's output: one small kernel, no wait.
+     * For the forward pass of a step that ends at a check point: keeps the watched ReLUs' outputs. Each copy is
+     * {@code relu(y)}, which is y itself since y is a ReLU's output: one small kernel each, no wait.
      */
     // tag::observe[]
     public void observe(Layer layer, Tensor y) {
-        if (layer != lastRelu) return;
-        observed = y.shape();
-        backend.relu(y, backend.view(copy, observed));
+        for (Watched w : watched) {
+            if (w.layer != layer) continue;
+            w.observed = y.shape();
+            backend.relu(y, backend.view(w.copy, w.observed));
+        }
     }
     // end::observe[]
 
@@ -99,7 +132,9 @@ public final class HealthCheck {
                     + " by step " + step + "; try a smaller --lr or another --seed");
         }
         boolean pinned = Math.abs(windowLoss - CHANCE_LOSS) < PINNED;
-        if (pinned && classChannelsAllZero()) {  // downloads only when the loss is pinned at ln 10
+        String silent = pinned ? silentLayer() : null;  // downloads only when the loss is pinned at ln 10
+        if (silent != null) {
+            deadLayer = silent;
             if (deadChecks++ == 0) {
                 deadSinceEpoch = epoch;
                 deadSinceStep = step;
@@ -109,26 +144,35 @@ public final class HealthCheck {
         } else {
             deadChecks = 0;
         }
-        observed = null;  // the next check point looks at its own batch
+        for (Watched w : watched) w.observed = null;  // the next check point looks at its own batch
         if (deadChecks >= DEAD_CHECKS) {
-            return new Verdict("dead", String.format("dead network: the 10 class channels of the last ReLU are 0 "
-                    + "for every example (at most %.1f %% of them positive, dropout's leak) since step %d of epoch %d "
-                    + "(%d check points in a row, to step %d of epoch %d); loss pinned at ln 10 = %.4f; see the "
-                    + "training chapter. Try a smaller --lr or another --seed",
-                    100 * worstFraction, deadSinceStep, deadSinceEpoch, deadChecks, step, epoch, CHANCE_LOSS));
+            return new Verdict("dead", String.format("dead network: the ReLU after %s is 0 for every example, so every "
+                    + "image gets the same scores (at most %.1f %% of its outputs positive, dropout's "
+                    + "leak) since step %d of epoch %d (%d check points in a row, to step %d of epoch %d); loss pinned "
+                    + "at ln 10 = %.4f; see the training chapter. Try a smaller --lr or another --seed",
+                    deadLayer, 100 * worstFraction, deadSinceStep, deadSinceEpoch, deadChecks, step, epoch, CHANCE_LOSS));
         }
         return HEALTHY;
     }
 
-    /** True when at most {@link #DEAD_FRACTION} of the last observed outputs of the last ReLU are positive (none observed: false). */
-    private boolean classChannelsAllZero() {
-        if (observed == null) return false;
-        float[] values = new float[(int) observed.size()];
-        backend.download(backend.view(copy, observed), values);
-        long positive = 0;
-        for (float v : values) if (v > 0) positive++;
-        lastFraction = (double) positive / values.length;
-        return lastFraction <= DEAD_FRACTION;
+    /**
+     * The first watched ReLU with at most {@link #DEAD_FRACTION} of its last observed outputs positive, or null
+     * (also when nothing was observed since the last check point).
+     */
+    private String silentLayer() {
+        for (Watched w : watched) {
+            if (w.observed == null) continue;
+            float[] values = new float[(int) w.observed.size()];
+            backend.download(backend.view(w.copy, w.observed), values);
+            long positive = 0;
+            for (float v : values) if (v > 0) positive++;
+            double fraction = (double) positive / values.length;
+            if (fraction <= DEAD_FRACTION) {
+                lastFraction = fraction;
+                return w.name;
+            }
+        }
+        return null;
     }
     // end::check[]
 }

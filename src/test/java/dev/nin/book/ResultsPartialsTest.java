@@ -237,8 +237,8 @@ class ResultsPartialsTest {
                 .contains("image::{generated}/results/study-dead-runs.svg[")
                 .contains("image::{generated}/results/study-dead-runs-channels.svg[")
                 .contains("|Network |lr 0.4\n|NiN |1 of 1\n|NiN, no final ReLU |0 of 1\n")
-                .contains("|NiN |0.4 |1 |dead |dead at step 35 |35 |2.3026 |0 |0.000 |0 of 10\n")
-                .contains("|NiN, no final ReLU |0.4 |1 |slow |no |100 |2.2900 |1.50e-03 |0.350 |2 of 10: 0, 1\n")
+                .contains("|NiN |0.4 |1 |dead |dead at step 35 |35 |2.3026 |0 |7.4 |0.000 |0 of 10\n")
+                .contains("|NiN, no final ReLU |0.4 |1 |slow |no |100 |2.2900 |1.50e-03 |none |0.350 |2 of 10: 0, 1\n")
                 .contains("Probed checkpoint runs/quick/checkpoint.bin after 3 epochs, lr 0.1: loss 2.3026, gradient sum of squares 0")
                 .contains("|pass:c[7.4 1×1 conv 10→10 + ReLU] |0.000 |0 of 10\n");  // × and → are not plain text to AsciiDoc
         assertThat(partial("study-dead-runs-provenance")).contains("|AMD EPYC");

@@ -17,7 +17,16 @@ class StudyTablesTest {
     static StudyRun run(long seed, String outcome, double lastLoss, List<Double> classChannels) {
         return new StudyRun("NiN", 0.1, seed, outcome, outcome.equals("alive") ? null : 40, 936,
                 List.of(new LossPoint(10, 2.303), new LossPoint(20, lastLoss)),
-                List.of(new LayerActivity("8.4 1×1 conv 10→10 + ReLU", 0.3, classChannels)), 1.0);
+                List.of(new LayerActivity("8.4 1×1 conv 10→10 + ReLU", classChannels.stream().allMatch(c -> c == 0) ? 0.0 : 0.3,
+                        classChannels)), 1.0);
+    }
+
+    /** As two seeds at 224 on an H200: the ReLU after 7.0 silent, the last one passing constants, the loss back at ln 10. */
+    static StudyRun silentBeforeTheLast(long seed) {
+        return new StudyRun("NiN", 0.1, seed, "alive", null, 938, List.of(new LossPoint(500, 1.8), new LossPoint(930, 2.306)),
+                List.of(new LayerActivity("7.0 3×3 conv 384→10 + ReLU", 0.0, List.of()),
+                        new LayerActivity("7.2 1×1 conv 10→10 + ReLU", 0.6, List.of()),
+                        new LayerActivity("7.4 1×1 conv 10→10 + ReLU", 0.4, List.of(1.0, 0.0, 1.0, 0.0))), 0.003);
     }
 
     @Test
@@ -31,6 +40,16 @@ class StudyTablesTest {
                 List.of(converging, slow, deadAtTheEnd, stopped, nan), 1, List.of());
         assertThat(StudyTables.summary(s)).contains("5 runs: 1 converging, 1 slow, 2 dead, 1 NaN");
         assertThat(StudyTables.runs(s)).contains("|NiN |0.1 |0 |converging |no |936 |1.2000");
+    }
+
+    @Test
+    void aReluLayerSilentBeforeTheLastIsDeathAndTheTableNamesIt() {
+        StudyRun r = silentBeforeTheLast(4);
+        assertThat(StudyTables.verdict(r)).isEqualTo("dead");
+        assertThat(StudyTables.silentLayer(r)).isEqualTo("7.0");
+        StudyRecord s = new StudyRecord(StudyRecord.KIND, "?", Map.of(), "gpu", "NVIDIA H200", Map.of(), List.of(r), 1, List.of());
+        assertThat(StudyTables.runs(s)).contains("|NiN |0.1 |4 |dead |no |938 |2.3060 |3.00e-03 |7.0 |0.400 |");
+        assertThat(StudyTables.deaths(s)).contains("|NiN |1 of 1");
     }
 
     @Test

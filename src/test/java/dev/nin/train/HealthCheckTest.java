@@ -63,8 +63,31 @@ class HealthCheckTest {
         checkPointStep(net, health, 100);
         HealthCheck.Verdict v = health.check(PINNED_LOSS, 1, 100);
         assertThat(v.outcome()).isEqualTo("dead");
-        assertThat(v.message()).startsWith("dead network: the 10 class channels of the last ReLU are 0 for every example (at most 0.0 % of them positive")
+        assertThat(v.message()).startsWith("dead network: the ReLU after 3.4 is 0 for every example, so every image gets the same scores (at most 0.0 % of its outputs positive")
                 .contains("since step 20 of epoch 1").contains("ln 10 = 2.3026").contains("see the training chapter");
+    }
+
+    @Test
+    void aSilentReluEarlierInTheClassifierBlockIsDeathTooWhileTheLastOnePassesConstants() {
+        // as two seeds at 224×224 on an H200: the ReLU after the block's first convolution silent, the two 1×1
+        // convolutions after it passing their biases, the same for every image; the last ReLU is far from silent
+        Network net = network();
+        Conv2d first = (Conv2d) net.layers().stream().filter(l -> l instanceof Conv2d c && c.name().equals("3.0")).findFirst().orElseThrow();
+        float[] bias = new float[(int) first.parameters().get(1).value().size()];
+        java.util.Arrays.fill(bias, -100f);
+        backend.upload(bias, first.parameters().get(1).value());
+        Conv2d last = (Conv2d) net.layers().stream().filter(l -> l instanceof Conv2d c && c.name().equals("3.4")).findFirst().orElseThrow();
+        float[] positive = new float[10];
+        java.util.Arrays.fill(positive, 1f);
+        backend.upload(positive, last.parameters().get(1).value());
+        HealthCheck health = new HealthCheck(net);
+        HealthCheck.Verdict v = HealthCheck.HEALTHY;
+        for (int i = 1; i <= HealthCheck.DEAD_CHECKS; i++) {
+            checkPointStep(net, health, 20 * i);
+            v = health.check(PINNED_LOSS, 1, 20 * i);
+        }
+        assertThat(v.outcome()).isEqualTo("dead");
+        assertThat(v.message()).startsWith("dead network: the ReLU after 3.0 is 0 for every example, so every image gets the same scores");
     }
 
     @Test
