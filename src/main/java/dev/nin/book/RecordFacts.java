@@ -40,9 +40,25 @@ final class RecordFacts {
             if (r.examplesPerSecond() > 0)
                 sb.append(":%s-full-epoch-minutes: %d%n".formatted(key, Math.round(TRAINING_SET / r.examplesPerSecond() / 60)));
             sb.append(":%s-wall-minutes: %s%n".formatted(key, fixed(r.wallSeconds() / 60, 1)));
+            if (r.peakMemoryBytes() > 0) sb.append(":%s-peak-memory: %s%n".formatted(key, Adoc.mib(r.peakMemoryBytes())));
             sb.append(":%s-device: %s%n".formatted(key, Adoc.text(r.device())));
         }
+        sb.append(ratios(runs));
         return sb.toString();
+    }
+
+    /** Ours against PyTorch on the GPU, from the same device call: training speed and peak memory, ours / PyTorch's. */
+    static final String GPU_OURS = "gpu-nin-lr0.1", GPU_TORCH = "gpu-torch-nin-lr0.1";
+
+    static String ratios(List<Run> runs) {
+        RunRecord ours = null, torch = null;
+        for (Run run : runs) {
+            if (run.name().equals(GPU_OURS)) ours = run.record();
+            if (run.name().equals(GPU_TORCH)) torch = run.record();
+        }
+        if (ours == null || torch == null || torch.examplesPerSecond() <= 0 || torch.peakMemoryBytes() <= 0) return "";
+        return ":gpu-train-ratio: %s%n:gpu-memory-ratio: %s%n".formatted(fixed(ours.examplesPerSecond() / torch.examplesPerSecond(), 2),
+                fixed((double) ours.peakMemoryBytes() / torch.peakMemoryBytes(), 2));
     }
 
     /** An attribute name from a partial name: AsciiDoc allows letters, digits, "-" and "_", so "." becomes "_". */

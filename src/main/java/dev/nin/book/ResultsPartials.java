@@ -59,7 +59,8 @@ public final class ResultsPartials {
             new Comparison("working-and-dying", List.of("cpu/quick-default-kaiming.json", "cpu/nin-quick.json")),
             new Comparison("xavier-and-kaiming", List.of("cpu/quick-xavier-lr0.05.json", "cpu/quick-kaiming-lr0.05.json")),
             new Comparison("variants-seed-1", List.of("cpu/variants/nin-s1.json", "cpu/variants/one-1x1-s1.json",
-                    "cpu/variants/head-3x3-s1.json", "cpu/variants/head-1x1-s1.json", "cpu/variants/no-final-relu-s1.json")));
+                    "cpu/variants/head-3x3-s1.json", "cpu/variants/head-1x1-s1.json", "cpu/variants/no-final-relu-s1.json")),
+            new Comparison("gpu-chapter", List.of("gpu/nin-lr0.1.json", "gpu/nin-lr0.05.json", "gpu/torch-nin-lr0.1.json")));
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -164,10 +165,18 @@ public final class ResultsPartials {
         }
         List<List<String>> parts = runs.stream().map(r -> List.of(TrainingPlot.configuration(r.record()).split(" · "))).toList();
         List<String> shared = parts.getFirst().stream().filter(p -> parts.stream().allMatch(q -> q.contains(p))).toList();
-        List<TrainingPlot.Labelled> labelled = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             List<String> own = parts.get(i).stream().filter(p -> !shared.contains(p)).toList();
-            labelled.add(new TrainingPlot.Labelled(String.join(", ", own.isEmpty() ? List.of(runs.get(i).name()) : own), runs.get(i).record()));
+            labels.add(String.join(", ", own.isEmpty() ? List.of(runs.get(i).name()) : own));
+        }
+        // runs alike in configuration but made by different code (ours and PyTorch's) are told apart by it
+        boolean alike = labels.stream().distinct().count() < labels.size();
+        List<TrainingPlot.Labelled> labelled = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            String backend = runs.get(i).record().backend();
+            String by = backend.startsWith("PyTorch") ? "PyTorch" : "Java";
+            labelled.add(new TrainingPlot.Labelled(alike ? labels.get(i) + " (" + by + ")" : labels.get(i), runs.get(i).record()));
         }
         Path svg = out.resolve("compare-" + comparison.id() + ".svg");
         TrainingPlot.writeComparisonSvg(String.join(" · ", shared), labelled, svg);

@@ -118,8 +118,11 @@ public final class TrainingPlot {
                 accuracyStyles.add(new Metric(l.label(), EpochMetrics::trainAcc, colour, DASHED));
             }
         }
-        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss), lossStyles);
-        XYPlot accuracyPanel = panel(accuracy, runs.size() <= 3 ? "accuracy (solid: test, dashed: train)" : "test accuracy", 1.0, accuracyStyles);
+        // many runs make wide legends that would hide lines wherever they sit: each panel gets an empty band above
+        // its lines, as tall as its legend, and the legend sits there
+        XYPlot lossPanel = panel(loss, "training loss", lossRange(loss) * (1 + LEGEND_ROW * rows(loss)), lossStyles, true);
+        XYPlot accuracyPanel = panel(accuracy, runs.size() <= 3 ? "accuracy (solid: test, dashed: train)" : "test accuracy",
+                1.0 + LEGEND_ROW * rows(accuracy), accuracyStyles, true);
         return assemble(title, "", runs.stream().map(Labelled::run).toList(), lossPanel, accuracyPanel);
     }
 
@@ -143,13 +146,32 @@ public final class TrainingPlot {
         return new Color((c.getRed() + 255) / 2, (c.getGreen() + 255) / 2, (c.getBlue() + 255) / 2);
     }
 
+    /** The share of a panel's height one legend row takes, with the legend's padding spread over the rows. */
+    private static final double LEGEND_ROW = 0.1;
+
+    /** Rows of a comparison's legend: entries of two or three runs' labels fit about two to a row. */
+    private static int rows(XYSeriesCollection lines) {
+        return (lines.getSeriesCount() + 1) / 2;
+    }
+
     private static double lossRange(XYSeriesCollection loss) {
         return Math.max(HealthCheck.CHANCE_LOSS, loss.getSeriesCount() == 0 ? 0 : loss.getRangeUpperBound(false)) * 1.08;
     }
 
     private static XYPlot panel(XYSeriesCollection lines, String axisLabel, double upper, List<Metric> styles) {
+        return panel(lines, axisLabel, upper, styles, false);
+    }
+
+    /** @param legendOnTop the legend in the band above the lines (the range leaves it room); no ticks above 1 for accuracy */
+    private static XYPlot panel(XYSeriesCollection lines, String axisLabel, double upper, List<Metric> styles, boolean legendOnTop) {
         NumberAxis values = new NumberAxis(axisLabel);
         values.setRange(0, upper);
+        if (legendOnTop && !axisLabel.startsWith("training loss")) values.setNumberFormatOverride(new java.text.DecimalFormat("0.0") {
+            @Override
+            public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition at) {
+                return number > 1.0001 ? to : super.format(number, to, at);  // an accuracy has no ticks above 1
+            }
+        });
         values.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         renderer.setDrawSeriesLineAsPath(true); // one <path> per line in the SVG
@@ -173,7 +195,8 @@ public final class TrainingPlot {
         // inside the panel, in the corner the lines leave free: a loss starts high (ln 10 and above) and an
         // accuracy low, so the low corner of the loss panel and the high corner of the accuracy panel stay empty
         boolean loss = axisLabel.startsWith("training loss");
-        plot.addAnnotation(new XYTitleAnnotation(0.01, loss ? 0.03 : 0.97, legend,
+        if (legendOnTop) plot.addAnnotation(new XYTitleAnnotation(0.01, 0.99, legend, RectangleAnchor.TOP_LEFT));
+        else plot.addAnnotation(new XYTitleAnnotation(0.01, loss ? 0.03 : 0.97, legend,
                 loss ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_LEFT));
         return plot;
     }
