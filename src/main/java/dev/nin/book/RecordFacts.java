@@ -42,6 +42,7 @@ final class RecordFacts {
             sb.append(":%s-wall-minutes: %s%n".formatted(key, fixed(r.wallSeconds() / 60, 1)));
             if (r.peakMemoryBytes() > 0) sb.append(":%s-peak-memory: %s%n".formatted(key, Adoc.mib(r.peakMemoryBytes())));
             sb.append(":%s-device: %s%n".formatted(key, Adoc.text(r.device())));
+            sb.append(":%s-backend: %s%n".formatted(key, Adoc.text(r.backend())));
         }
         sb.append(ratios(runs));
         return sb.toString();

@@ -8,6 +8,7 @@ import dev.nin.train.record.StudyRecord;
 import dev.nin.train.record.StudyRecord.StudyRun;
 
 import java.util.List;
+import java.util.Locale;
 
 import static dev.nin.book.Adoc.cell;
 import static dev.nin.book.Adoc.fixed;
@@ -60,7 +61,7 @@ final class StudyTables {
     static String deaths(StudyRecord s) {
         List<String> networks = s.runs().stream().map(StudyRun::network).distinct().toList();
         List<Double> lrs = s.runs().stream().map(StudyRun::lr).distinct().sorted().toList();
-        StringBuilder sb = new StringBuilder(".Runs that ended dead (a ReLU layer positive on no probe image), of the seeds tried\n[cols=\"2");
+        StringBuilder sb = new StringBuilder(".Runs that ended dead (a ReLU layer positive on no probe image), of the seeds tried, with the 95 % Wilson interval for the rate\n[cols=\"2");
         sb.append(",>1".repeat(lrs.size())).append("\",options=\"header\"]\n|===\n|Network");
         for (double lr : lrs) sb.append(" |lr ").append(lr);
         sb.append('\n');
@@ -70,11 +71,26 @@ final class StudyTables {
                 List<StudyRun> runs = s.runs().stream().filter(r -> r.network().equals(network) && r.lr() == lr).toList();
                 long dead = runs.stream().filter(StudyTables::deadAtTheEnd).count();
                 long diverged = runs.stream().filter(r -> r.outcome().equals("diverged")).count();
-                sb.append(" |").append(dead).append(" of ").append(runs.size()).append(diverged > 0 ? " (" + diverged + " diverged)" : "");
+                double[] rate = wilson(dead, runs.size());
+                sb.append(" |").append(dead).append(" of ").append(runs.size())
+                        .append(String.format(Locale.ROOT, " (%.0f–%.0f %%)", 100 * rate[0], 100 * rate[1]))
+                        .append(diverged > 0 ? ", " + diverged + " diverged" : "");
             }
             sb.append('\n');
         }
         return sb.append("|===\n").toString();
+    }
+
+    /**
+     * The 95 % Wilson score interval for a rate seen {@code k} times in {@code n} runs: what a handful of seeds can
+     * say about how often a recipe dies (2 of 8 is anything from about 7 % to 59 %).
+     */
+    static double[] wilson(long k, long n) {
+        if (n == 0) return new double[]{0, 1};
+        double z = 1.959963984540054, p = (double) k / n, z2 = z * z;
+        double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+        double half = z / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+        return new double[]{Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 
     /**

@@ -236,7 +236,7 @@ class ResultsPartialsTest {
         assertThat(partial("study-dead-runs"))
                 .contains("image::{generated}/results/study-dead-runs.svg[")
                 .contains("image::{generated}/results/study-dead-runs-channels.svg[")
-                .contains("|Network |lr 0.4\n|NiN |1 of 1\n|NiN, no final ReLU |0 of 1\n")
+                .contains("|Network |lr 0.4\n|NiN |1 of 1 (21–100 %)\n|NiN, no final ReLU |0 of 1 (0–79 %)\n")
                 .contains("|NiN |0.4 |1 |dead |dead at step 35 |35 |2.3026 |0 |7.4 |0.000 |0 of 10\n")
                 .contains("|NiN, no final ReLU |0.4 |1 |slow |no |100 |2.2900 |1.50e-03 |none |0.350 |2 of 10: 0, 1\n")
                 .contains("Probed checkpoint runs/quick/checkpoint.bin after 3 epochs, lr 0.1: loss 2.3026, gradient sum of squares 0")

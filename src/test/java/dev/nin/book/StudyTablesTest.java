@@ -49,7 +49,21 @@ class StudyTablesTest {
         assertThat(StudyTables.silentLayer(r)).isEqualTo("7.0");
         StudyRecord s = new StudyRecord(StudyRecord.KIND, "?", Map.of(), "gpu", "NVIDIA H200", Map.of(), List.of(r), 1, List.of());
         assertThat(StudyTables.runs(s)).contains("|NiN |0.1 |4 |dead |no |938 |2.3060 |3.00e-03 |7.0 |0.400 |");
-        assertThat(StudyTables.deaths(s)).contains("|NiN |1 of 1");
+        assertThat(StudyTables.deaths(s)).contains("|NiN |1 of 1 (21–100 %)");
+    }
+
+    @Test
+    void theDeathRateComesWithItsWilsonInterval() {
+        // the interval of a textbook example (Wilson 1927; Newcombe 1998, table I: 81 of 263 gives 0.2553–0.3662)
+        double[] r = StudyTables.wilson(81, 263);
+        assertThat(r[0]).isCloseTo(0.2553, org.assertj.core.api.Assertions.within(5e-4));
+        assertThat(r[1]).isCloseTo(0.3662, org.assertj.core.api.Assertions.within(5e-4));
+        assertThat(StudyTables.wilson(0, 8)[0]).isZero();
+        assertThat(StudyTables.wilson(8, 8)[1]).isEqualTo(1.0);
+        assertThat(StudyTables.wilson(2, 8)).satisfies(w -> {
+            assertThat(w[0]).isCloseTo(0.0715, org.assertj.core.api.Assertions.within(5e-4));
+            assertThat(w[1]).isCloseTo(0.5907, org.assertj.core.api.Assertions.within(5e-4));
+        });
     }
 
     @Test

@@ -39,12 +39,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class CudaBackend implements Backend {
     public static final String STRICT_ENV = "NIN_GPU_STRICT_FP32", STRICT_PROPERTY = "nin.gpu.strictFp32";
 
+    // tag::workspace-cap[]
     /**
      * The convolutions' shared workspace may grow to this (MiB; -Dnin.gpu.workspaceMiB changes it). On an H200 the
      * fastest backward algorithms of the 5×5 layer at batch 128 need 277 MiB (cuDNN 9.19's search, GpuCheck's
      * log in docs/results/gpu/): 256 excluded them.
      */
     public static final long DEFAULT_WORKSPACE_MIB = 280;
+    // end::workspace-cap[]
 
     /** How to open the backend. */
     public record Options(boolean strictFp32, int device, long workspaceCapBytes, List<Path> libraryDirs) {

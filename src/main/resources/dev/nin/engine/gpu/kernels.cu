@@ -54,6 +54,7 @@ extern "C" __global__ void maxpool_forward(const float* x, float* y, i64 nc, int
     }
 }
 
+// tag::maxpool-backward[]
 // Whether r (an index within one n*c plane) is the first maximum of the window at (y0, x0), given that
 // window's maximum m from the forward pass: the reference's argmax keeps the first element unless a later
 // one is strictly greater, so (m not NaN) r is it exactly when x[r] == m and no earlier element equals m.
@@ -91,6 +92,7 @@ extern "C" __global__ void maxpool_backward(const float* x, const float* y, cons
         dx[i] = relu_mask && !(plane[r] > 0.0f) ? 0.0f : acc;
     }
 }
+// end::maxpool-backward[]
 
 // tag::dropout-kernel[]
 // DropoutMask.mix / uniform / value with the same 64-bit unsigned arithmetic (Java's long wraps the same way).
