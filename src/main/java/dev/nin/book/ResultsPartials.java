@@ -60,6 +60,7 @@ public final class ResultsPartials {
             new Comparison("xavier-and-kaiming", List.of("cpu/quick-xavier-lr0.05.json", "cpu/quick-kaiming-lr0.05.json")),
             new Comparison("variants-seed-1", List.of("cpu/variants/nin-s1.json", "cpu/variants/one-1x1-s1.json",
                     "cpu/variants/head-3x3-s1.json", "cpu/variants/head-1x1-s1.json", "cpu/variants/no-final-relu-s1.json")),
+            new Comparison("chapter-r96", List.of("cpu/chapter-r96/lr0.1.json", "cpu/chapter-r96/lr0.05.json")),
             new Comparison("gpu-chapter", List.of("gpu/nin-lr0.1.json", "gpu/nin-lr0.05.json", "gpu/torch-nin-lr0.1.json")));
 
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
