@@ -274,17 +274,18 @@ final class ResultTables {
             return "No bench record yet in `docs/results/`: the speed comparison with PyTorch fills in when one is committed.\n";
         StringBuilder sb = new StringBuilder("""
                 .NiN speed, ours against PyTorch on the same machine (ratio above 1: ours faster, or ours uses more memory)
-                [cols="3,>2,>2,>2,>2,>2,>2,>2",options="header"]
+                [cols="3,>2,>2,>3,>2,>2,>3,>2",options="header"]
                 |===
-                |Input, batch |Training, ours |PyTorch |Ratio |Inference, ours |PyTorch |Ratio |Memory ratio
+                |Input, batch |Training, ours |PyTorch |Ratio (rounds' range) |Inference, ours |PyTorch |Ratio (rounds' range) |Memory ratio
                 """);
         for (Bench entry : benches) {
             BenchRecord b = entry.record();
             Measurement t = b.reference();
-            sb.append("|%d×%d, batch %d |%s |%s |%s |%s |%s |%s |%s%n".formatted(b.resize(), b.resize(), b.batchSize(),
+            sb.append("|%d×%d, batch %d |%s |%s |%s%s |%s |%s |%s%s |%s%n".formatted(b.resize(), b.resize(), b.batchSize(),
                     fixed(b.ours().trainImagesPerSecond(), 1), t == null ? "—" : fixed(t.trainImagesPerSecond(), 1), ratio(b.trainRatio()),
+                    roundsRange(b, Measurement::trainImagesPerSecond),
                     fixed(b.ours().inferenceImagesPerSecond(), 1), t == null ? "—" : fixed(t.inferenceImagesPerSecond(), 1),
-                    ratio(b.inferenceRatio()), ratio(b.memoryRatio())));
+                    ratio(b.inferenceRatio()), roundsRange(b, Measurement::inferenceImagesPerSecond), ratio(b.memoryRatio())));
         }
         for (TorchBench entry : torchAlone) {
             Measurement t = entry.measurement();
@@ -297,8 +298,19 @@ final class ResultTables {
         for (TorchBench entry : torchAlone) machines.add(machine(null, entry.provenance()));
         List<String> distinct = machines.stream().distinct().toList();
         sb.append("Images per second; a ratio above 1 means ours is faster, or, for memory, that ours uses more. Measured on ")
-                .append(cell(String.join("; ", distinct))).append(", both programs on the same machine one after the other.\n");
+                .append(cell(String.join("; ", distinct))).append(", both programs on the same machine one after the other");
+        int rounds = benches.stream().mapToInt(e -> e.record().rounds().size()).max().orElse(0);
+        sb.append(rounds > 1 ? "; with several rounds (ours, then PyTorch's, again), each figure is the median of the rounds and "
+                + "each ratio the median of the rounds' own ratios, their range in brackets.\n" : ".\n");
         return sb.toString();
+    }
+
+    /** " (0.91–1.07, 3 rounds)" for a record of several rounds with PyTorch's in each, else nothing. */
+    static String roundsRange(BenchRecord b, java.util.function.ToDoubleFunction<Measurement> figure) {
+        if (b.rounds().size() < 2 || b.rounds().stream().anyMatch(r -> r.reference() == null)) return "";
+        double[] ratios = b.rounds().stream().mapToDouble(r -> figure.applyAsDouble(r.ours()) / figure.applyAsDouble(r.reference())).toArray();
+        return " (%s–%s, %d rounds)".formatted(fixed(java.util.Arrays.stream(ratios).min().orElseThrow(), 2),
+                fixed(java.util.Arrays.stream(ratios).max().orElseThrow(), 2), ratios.length);
     }
 
     /** The device, then the GPU and CPU the provenance names (with cores), without repeats. */

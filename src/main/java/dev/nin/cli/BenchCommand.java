@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * with {@code --torch}, the same figures from {@code scripts/torch_bench.py} run right after, and the ratios.
  */
 final class BenchCommand implements Command {
-    static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--out", CudaLibsFlag.FLAG);
+    static final Set<String> VALUED = Set.of("--device", "--resize", "--batch-size", "--steps", "--warmup", "--rounds", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--torch", "--profile");
     static final Path TORCH_SCRIPT = Path.of("scripts", "torch_bench.py");
 
@@ -44,18 +44,22 @@ final class BenchCommand implements Command {
         if (args.contains("--help") || args.contains("-h")) {
             out.print("""
                     usage: ./nin bench [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--resize 224] [--batch-size 128]
-                                       [--steps 5] [--warmup 2] [--out DIR] [--torch] [--profile]
+                                       [--steps 5] [--warmup 2] [--rounds 1] [--out DIR] [--torch] [--profile]
                       medians of --steps timed steps after --warmup steps; writes DIR/bench-<device>-r<R>-b<B>.json
                       --cuda-libs  colon-separated folders searched first for the CUDA libraries (else NIN_CUDA_LIBS)
                       --profile  instead: times every op of a training step, prints where the step's time goes and
                                  writes DIR/profile-<device>-r<R>-b<B>.json
                       --torch  also runs scripts/torch_bench.py (python3 with torch) with the same R and B, back to back
+                      --rounds N  N rounds of ours then PyTorch's; the record keeps every round, its figures are the
+                                  medians, and each ratio is the median of the rounds' ratios (firmer on a machine whose
+                                  speed drifts)
                     """);
             return 0;
         }
         Flags f = new Flags(args, VALUED, SWITCHES);
         int resize = f.integer("--resize", 224), batch = f.integer("--batch-size", 128);
-        int steps = f.integer("--steps", 5), warmup = f.integer("--warmup", 2);
+        int steps = f.integer("--steps", 5), warmup = f.integer("--warmup", 2), rounds = f.integer("--rounds", 1);
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         if (batch < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batch);
         if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0");
         var spec = Nin.spec(resize);
@@ -76,15 +80,25 @@ final class BenchCommand implements Command {
                 out.println("wrote " + file);
                 return 0;
             }
-            record = BenchRecord.of(backend.name(), backend.device(), resize, batch,
-                    Benchmark.measure(backend, spec, resize, batch, warmup, steps)).withBackendProvenance(backend.provenance());
-            print(out, record.ours());
-            if (f.has("--torch")) {
-                record = record.withReference(torch(resize, batch, warmup, steps, out));
-                print(out, record.reference());
-                out.printf(Locale.ROOT, "ratios (ours / PyTorch): training %.2f, inference %.2f, peak memory %.2f%n",
-                        record.trainRatio(), record.inferenceRatio(), record.memoryRatio());
+            List<BenchRecord.Round> done = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {  // ours, then PyTorch's, back to back, every round
+                if (rounds > 1) out.printf(Locale.ROOT, "round %d of %d%n", round, rounds);
+                BenchRecord.Measurement ours = Benchmark.measure(backend, spec, resize, batch, warmup, steps);
+                print(out, ours);
+                BenchRecord.Measurement torch = f.has("--torch") ? torch(resize, batch, warmup, steps, out) : null;
+                if (torch != null) print(out, torch);
+                done.add(new BenchRecord.Round(ours, torch));
             }
+            record = BenchRecord.of(backend.name(), backend.device(), resize, batch, done.getFirst().ours())
+                    .withBackendProvenance(backend.provenance()).withRounds(done);
+            if (rounds > 1) {
+                out.printf(Locale.ROOT, "medians of %d rounds:%n", rounds);
+                print(out, record.ours());
+                if (record.reference() != null) print(out, record.reference());
+            }
+            if (record.reference() != null)
+                out.printf(Locale.ROOT, "ratios (ours / PyTorch%s): training %.2f, inference %.2f, peak memory %.2f%n",
+                        rounds > 1 ? ", median of the rounds' ratios" : "", record.trainRatio(), record.inferenceRatio(), record.memoryRatio());
             Path file = dir.resolve("bench-" + record.backend() + "-r" + resize + "-b" + batch + ".json");
             RunRecords.write(record, file);
             out.println("wrote " + file);

@@ -211,6 +211,22 @@ class ResultsPartialsTest {
         assertThat(partial("group-bench")).isEqualTo("include::bench-cpu-96.adoc[]\n\ninclude::bench-torch-only.adoc[]\n");
     }
 
+    @Test
+    void aBenchRecordOfSeveralRoundsShowsTheRangeOfTheRoundsRatios() throws IOException {
+        List<BenchRecord.Round> rounds = List.of(
+                new BenchRecord.Round(new Measurement("nin cpu", 90, 300, 5), new Measurement("PyTorch", 100, 300, 7)),
+                new BenchRecord.Round(new Measurement("nin cpu", 120, 330, 5), new Measurement("PyTorch", 100, 300, 7)),
+                new BenchRecord.Round(new Measurement("nin cpu", 105, 270, 5), new Measurement("PyTorch", 100, 300, 7)));
+        BenchRecord bench = BenchRecord.of("cpu", "AMD EPYC", 72, 64, rounds.getFirst().ours()).withRounds(rounds);
+        RunRecords.write(bench, results().resolve("bench/cpu-72.json"));
+
+        ResultsPartials.generate(results(), root.resolve("generated"));
+
+        assertThat(partial(ResultsPartials.BENCH_COMPARISON))
+                .contains("|72×72, batch 64 |105.0 |100.0 |1.05× (0.90–1.20, 3 rounds) |300.0 |300.0 |1.00× (0.90–1.10, 3 rounds) |")
+                .contains("each ratio the median of the rounds' own ratios");
+    }
+
     static StudyRecord study() {
         var dead = new StudyRun("NiN", 0.4, 1, "dead", 35, 35,
                 List.of(new LossPoint(10, 2.41), new LossPoint(20, 2.302585), new LossPoint(30, 2.302585)),

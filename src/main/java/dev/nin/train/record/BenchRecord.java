@@ -3,17 +3,30 @@ package dev.nin.train.record;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * One speed measurement of NiN at a given input size and batch size: ours, and PyTorch's on the same
  * machine run back to back ({@code reference}, absent when PyTorch was not available), with their ratios.
- * A ratio above 1 means we are faster (speed) or need more memory (memory).
+ * A ratio above 1 means we are faster (speed) or need more memory (memory). With several {@code rounds}
+ * (ours, then PyTorch's, again and again), {@code ours} and {@code reference} hold each figure's median over the
+ * rounds and a ratio is the median of the rounds' own ratios: a machine whose speed drifts moves both sides
+ * of a round alike.
  */
 @JsonIgnoreProperties(value = {"trainRatio", "inferenceRatio", "memoryRatio"}, allowGetters = true)
 public record BenchRecord(String kind, String backend, String device, int resize, int batchSize,
                           Measurement ours, Measurement reference,
-                          Map<String, String> provenance, String date) {
+                          Map<String, String> provenance, String date, List<Round> rounds) {
+
+    /** One round: ours, then PyTorch's right after (null without PyTorch). */
+    public record Round(Measurement ours, Measurement reference) {
+    }
+
+    public BenchRecord(String kind, String backend, String device, int resize, int batchSize, Measurement ours,
+                       Measurement reference, Map<String, String> provenance, String date) {
+        this(kind, backend, device, resize, batchSize, ours, reference, provenance, date, List.of());
+    }
 
     /**
      * Images per second of a training step (forward, backward, SGD update) and of inference (evaluation
@@ -27,6 +40,40 @@ public record BenchRecord(String kind, String backend, String device, int resize
     public BenchRecord {
         if (ours == null) throw new IllegalArgumentException("a bench record needs our measurement");
         provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+        rounds = rounds == null ? List.of() : List.copyOf(rounds);
+    }
+
+    /**
+     * The record of several rounds: each figure's median over the rounds as ours and PyTorch's (peak memory: the
+     * largest), the rounds themselves kept.
+     */
+    public BenchRecord withRounds(List<Round> all) {
+        if (all.isEmpty()) throw new IllegalArgumentException("no rounds");
+        Measurement o = summary(all.stream().map(Round::ours).toList());
+        boolean torch = all.stream().allMatch(r -> r.reference() != null);
+        Measurement r = torch ? summary(all.stream().map(Round::reference).toList()) : null;
+        return new BenchRecord(kind, backend, device, resize, batchSize, o, r, provenance, date, all);
+    }
+
+    private static Measurement summary(List<Measurement> ms) {
+        return new Measurement(ms.getFirst().by(), median(ms.stream().mapToDouble(Measurement::trainImagesPerSecond).toArray()),
+                median(ms.stream().mapToDouble(Measurement::inferenceImagesPerSecond).toArray()),
+                ms.stream().mapToLong(Measurement::peakMemoryBytes).max().orElse(0));
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** The median over the rounds of a ratio of ours to PyTorch's, or the ratio of the two figures with one round. */
+    private Double ratio(java.util.function.ToDoubleFunction<Measurement> figure) {
+        if (reference == null) return null;
+        if (rounds.size() < 2 || rounds.stream().anyMatch(r -> r.reference() == null))
+            return figure.applyAsDouble(ours) / figure.applyAsDouble(reference);
+        return median(rounds.stream().mapToDouble(r -> figure.applyAsDouble(r.ours()) / figure.applyAsDouble(r.reference())).toArray());
     }
 
     /** A record of our measurement alone, stamped with this machine's provenance and the current date. */
@@ -40,23 +87,23 @@ public record BenchRecord(String kind, String backend, String device, int resize
     public BenchRecord withBackendProvenance(Map<String, String> backendProvenance) {
         Map<String, String> p = new java.util.LinkedHashMap<>(provenance);
         backendProvenance.forEach((k, v) -> p.put("backend." + k, v));
-        return new BenchRecord(kind, backend, device, resize, batchSize, ours, reference, p, date);
+        return new BenchRecord(kind, backend, device, resize, batchSize, ours, reference, p, date, rounds);
     }
 
     public BenchRecord withReference(Measurement pytorch) {
-        return new BenchRecord(kind, backend, device, resize, batchSize, ours, pytorch, provenance, date);
+        return new BenchRecord(kind, backend, device, resize, batchSize, ours, pytorch, provenance, date, rounds);
     }
 
     /** Our training speed over PyTorch's; the goal is ≥ 1. */
     @JsonProperty
     public Double trainRatio() {
-        return reference == null ? null : ours.trainImagesPerSecond() / reference.trainImagesPerSecond();
+        return ratio(Measurement::trainImagesPerSecond);
     }
 
     /** Our inference speed over PyTorch's. */
     @JsonProperty
     public Double inferenceRatio() {
-        return reference == null ? null : ours.inferenceImagesPerSecond() / reference.inferenceImagesPerSecond();
+        return ratio(Measurement::inferenceImagesPerSecond);
     }
 
     /** Our peak memory over PyTorch's; the goal is ≤ 1. */

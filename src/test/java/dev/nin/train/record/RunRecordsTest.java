@@ -152,6 +152,25 @@ class RunRecordsTest {
     }
 
     @Test
+    void roundsGiveMediansAndTheMedianOfTheRoundsRatiosAndSurviveTheirFile() throws IOException {
+        // the machine slows down in round 2, both sides alike: the paired ratios stay near 1.1
+        List<BenchRecord.Round> rounds = List.of(
+                new BenchRecord.Round(new BenchRecord.Measurement("nin cpu", 110, 300, 5), new BenchRecord.Measurement("PyTorch", 100, 400, 7)),
+                new BenchRecord.Round(new BenchRecord.Measurement("nin cpu", 55, 150, 6), new BenchRecord.Measurement("PyTorch", 50, 200, 7)),
+                new BenchRecord.Round(new BenchRecord.Measurement("nin cpu", 120, 320, 5), new BenchRecord.Measurement("PyTorch", 100, 400, 8)));
+        BenchRecord bench = BenchRecord.of("cpu", "AMD EPYC, 2 cores", 72, 64, rounds.getFirst().ours()).withRounds(rounds);
+
+        assertThat(bench.ours().trainImagesPerSecond()).isEqualTo(110);  // medians of each figure
+        assertThat(bench.reference().inferenceImagesPerSecond()).isEqualTo(400);
+        assertThat(bench.ours().peakMemoryBytes()).isEqualTo(6);  // memory: the largest
+        assertThat(bench.trainRatio()).isEqualTo(1.1, org.assertj.core.api.Assertions.within(1e-12));  // median of 1.1, 1.1, 1.2
+        assertThat(bench.inferenceRatio()).isEqualTo(0.75, org.assertj.core.api.Assertions.within(1e-12));
+        Path file = dir.resolve("bench.json");
+        RunRecords.write(bench, file);
+        assertThat(RunRecords.readBench(file)).isEqualTo(bench);
+    }
+
+    @Test
     void aBenchRecordWithoutPyTorchHasNoRatios() throws IOException {
         BenchRecord bench = BenchRecord.of("reference", "plain Java", 96, 8,
                 new BenchRecord.Measurement("nin reference", 1, 2, 3)).withBackendProvenance(java.util.Map.of("convolutions", "oneDNN 2.6.3"));
