@@ -44,21 +44,26 @@ public record BenchRecord(String kind, String backend, String device, int resize
     }
 
     /**
-     * The record of several rounds: each figure's median over the rounds as ours and PyTorch's (peak memory: the
-     * largest), the rounds themselves kept.
+     * The record of several rounds: each speed's median over the rounds as ours and PyTorch's, the rounds
+     * themselves kept. Peak memory: our first round's, and the median of PyTorch's. Every PyTorch round is a new
+     * process, but ours all run in one, whose peak only grows (a process's high-water mark): after the first round
+     * it also counts what the earlier rounds' networks left behind.
      */
     public BenchRecord withRounds(List<Round> all) {
         if (all.isEmpty()) throw new IllegalArgumentException("no rounds");
-        Measurement o = summary(all.stream().map(Round::ours).toList());
+        Measurement o = summary(all.stream().map(Round::ours).toList(), all.getFirst().ours().peakMemoryBytes());
         boolean torch = all.stream().allMatch(r -> r.reference() != null);
-        Measurement r = torch ? summary(all.stream().map(Round::reference).toList()) : null;
+        Measurement r = null;
+        if (torch) {
+            List<Measurement> ms = all.stream().map(Round::reference).toList();
+            r = summary(ms, (long) median(ms.stream().mapToDouble(Measurement::peakMemoryBytes).toArray()));
+        }
         return new BenchRecord(kind, backend, device, resize, batchSize, o, r, provenance, date, all);
     }
 
-    private static Measurement summary(List<Measurement> ms) {
+    private static Measurement summary(List<Measurement> ms, long peakMemoryBytes) {
         return new Measurement(ms.getFirst().by(), median(ms.stream().mapToDouble(Measurement::trainImagesPerSecond).toArray()),
-                median(ms.stream().mapToDouble(Measurement::inferenceImagesPerSecond).toArray()),
-                ms.stream().mapToLong(Measurement::peakMemoryBytes).max().orElse(0));
+                median(ms.stream().mapToDouble(Measurement::inferenceImagesPerSecond).toArray()), peakMemoryBytes);
     }
 
     static double median(double[] values) {
