@@ -29,6 +29,13 @@ class DeadRunStudyOrderTest {
     // two networks told apart by name, as NiN and its control are (what they compute does not matter here)
     final List<NetworkSpec> networks = List.of(tiny, new NetworkSpec("tiny control", tiny.stages()));
 
+    /** The record as a resumed study reads it: written, then read back. */
+    static StudyRecord throughItsFile(StudyRecord record, java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("study.json");
+        dev.nin.train.record.RunRecords.write(record, file);
+        return dev.nin.train.record.RunRecords.read(file, StudyRecord.class);
+    }
+
     DeadRunStudy study(ReferenceBackend backend) {
         return new DeadRunStudy(backend, config, new PrintStream(OutputStream.nullOutputStream()), networks);
     }
@@ -64,11 +71,8 @@ class DeadRunStudyOrderTest {
     void aResumedStudyKeepsTheRunsItHadAndRunsOnlyTheRestAfterARoundTripThroughItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (ReferenceBackend backend = new ReferenceBackend()) {
-            StudyRecord cut = study(backend).run(toy, toy, RunBudget.of(1e-9), r -> {
-            });
-            java.nio.file.Path file = dir.resolve("study.json");
-            dev.nin.train.record.RunRecords.write(cut, file);
-            StudyRecord earlier = dev.nin.train.record.RunRecords.read(file, StudyRecord.class);
+            StudyRecord earlier = throughItsFile(study(backend).run(toy, toy, RunBudget.of(1e-9), r -> {
+            }), dir);
             List<StudyRecord> partial = new ArrayList<>();
             StudyRecord all = study(backend).run(toy, toy, RunBudget.none(), partial::add, earlier);
 
@@ -95,12 +99,9 @@ class DeadRunStudyOrderTest {
     void aSmallerGridOfTheSameStudyIsKeptAndOnlyTheMissingRunsRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         try (ReferenceBackend backend = new ReferenceBackend()) {
             // one call ran the learner's case alone (lr 0.1, the first network, both seeds); the next runs the rest
-            StudyRecord small = new DeadRunStudy(backend, new DeadRunStudy.Config(SIZE, BATCH, 3, List.of(0.1), List.of(3L, 4L), 0, 1, 1),
+            StudyRecord earlier = throughItsFile(new DeadRunStudy(backend, new DeadRunStudy.Config(SIZE, BATCH, 3, List.of(0.1), List.of(3L, 4L), 0, 1, 1),
                     new PrintStream(OutputStream.nullOutputStream()), networks.subList(0, 1)).run(toy, toy, RunBudget.none(), r -> {
-            });
-            java.nio.file.Path file = dir.resolve("study.json");
-            dev.nin.train.record.RunRecords.write(small, file);
-            StudyRecord earlier = dev.nin.train.record.RunRecords.read(file, StudyRecord.class);
+            }), dir);
             List<StudyRecord> partial = new ArrayList<>();
             StudyRecord all = study(backend).run(toy, toy, RunBudget.none(), partial::add, earlier);
 
