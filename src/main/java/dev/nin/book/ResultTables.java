@@ -307,8 +307,8 @@ final class ResultTables {
 
     /** " (0.91–1.07, 3 rounds)" for a record of several rounds with PyTorch's in each, else nothing. */
     static String roundsRange(BenchRecord b, java.util.function.ToDoubleFunction<Measurement> figure) {
-        if (b.rounds().size() < 2 || b.rounds().stream().anyMatch(r -> r.reference() == null)) return "";
-        double[] ratios = b.rounds().stream().mapToDouble(r -> figure.applyAsDouble(r.ours()) / figure.applyAsDouble(r.reference())).toArray();
+        double[] ratios = b.roundRatios(figure);
+        if (ratios.length < 2) return "";
         return " (%s–%s, %d rounds)".formatted(fixed(java.util.Arrays.stream(ratios).min().orElseThrow(), 2),
                 fixed(java.util.Arrays.stream(ratios).max().orElseThrow(), 2), ratios.length);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One speed measurement of NiN at a given input size and batch size: ours, and PyTorch's on the same
@@ -74,11 +75,16 @@ public record BenchRecord(String kind, String backend, String device, int resize
     }
 
     /** The median over the rounds of a ratio of ours to PyTorch's, or the ratio of the two figures with one round. */
-    private Double ratio(java.util.function.ToDoubleFunction<Measurement> figure) {
+    private Double ratio(ToDoubleFunction<Measurement> figure) {
         if (reference == null) return null;
-        if (rounds.size() < 2 || rounds.stream().anyMatch(r -> r.reference() == null))
-            return figure.applyAsDouble(ours) / figure.applyAsDouble(reference);
-        return median(rounds.stream().mapToDouble(r -> figure.applyAsDouble(r.ours()) / figure.applyAsDouble(r.reference())).toArray());
+        double[] each = roundRatios(figure);
+        return each.length < 2 ? figure.applyAsDouble(ours) / figure.applyAsDouble(reference) : median(each);
+    }
+
+    /** Each round's own ratio of ours to PyTorch's for one figure; empty unless every round measured PyTorch's. */
+    public double[] roundRatios(ToDoubleFunction<Measurement> figure) {
+        if (rounds.stream().anyMatch(r -> r.reference() == null)) return new double[0];
+        return rounds.stream().mapToDouble(r -> figure.applyAsDouble(r.ours()) / figure.applyAsDouble(r.reference())).toArray();
     }
 
     /** A record of our measurement alone, stamped with this machine's provenance and the current date. */
