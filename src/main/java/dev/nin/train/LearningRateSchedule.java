@@ -8,10 +8,13 @@ import java.util.Locale;
  * {@link #WARMUP_COSINE} is meant for short runs: it rises linearly over the first {@value #WARMUP_PERCENT}% of the
  * run's steps (a large rate on freshly initialised weights is what leaves NiN stuck at loss ln 10), then falls along
  * half a cosine to 0 at the run's end, so the last steps are small ones that settle instead of jumping around.
+ * {@link #WARMUP_CONSTANT} warms up the same way and then keeps the base rate: for runs too short for the cosine's
+ * slow end to pay (two epochs), where the warm-up still guards the fresh weights.
  */
 public enum LearningRateSchedule {
     CONSTANT("constant"),
-    WARMUP_COSINE("warmup-cosine");
+    WARMUP_COSINE("warmup-cosine"),
+    WARMUP_CONSTANT("warmup-constant");
 
     /** The share of the run's steps spent warming up, in percent. */
     public static final int WARMUP_PERCENT = 5;
@@ -40,7 +43,7 @@ public enum LearningRateSchedule {
     // tag::lr[]
     /**
      * The rate of step {@code step} (0-based) of a run of {@code totalSteps}; step == totalSteps (just after the
-     * last) gives the end of the curve, 0 for warm-up and cosine.
+     * last) gives the end of the curve, 0 for warm-up and cosine, the base rate for the others.
      */
     public double lr(double base, long step, long totalSteps) {
         if (step < 0 || step > totalSteps || totalSteps < 1)
@@ -48,6 +51,7 @@ public enum LearningRateSchedule {
         if (this == CONSTANT) return base;
         long warmup = warmupSteps(totalSteps);
         if (step < warmup) return base * ((double) (step + 1) / warmup);           // base/warmup, ..., base exactly
+        if (this == WARMUP_CONSTANT) return base;
         double progress = (double) (step - warmup + 1) / (totalSteps - warmup + 1);  // past the warm-up: (0, 1]
         return base * 0.5 * (1 + Math.cos(Math.PI * progress));
     }

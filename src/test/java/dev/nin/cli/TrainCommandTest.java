@@ -31,7 +31,7 @@ class TrainCommandTest {
             "train --momentum fast       | --momentum must be a number, got 'fast'",
             "train --weight-decay -1e-4  | --weight-decay must be 0 or a positive number (5e-4 is usual), got -1.0E-4",
             "train --weight-decay NaN    | --weight-decay must be 0 or a positive number (5e-4 is usual), got NaN",
-            "train --schedule cosine     | --schedule must be one of [constant, warmup-cosine], got 'cosine'",
+            "train --schedule cosine     | --schedule must be one of [constant, warmup-cosine, warmup-constant], got 'cosine'",
             "bench --resize 30           | NiN needs inputs of at least 67x67 pixels",
             "bench --steps 0             | --steps must be at least 1",
     })

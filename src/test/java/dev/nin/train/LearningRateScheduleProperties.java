@@ -42,9 +42,19 @@ class LearningRateScheduleProperties {
     // end::warmup-cosine[]
 
     @Test
+    void warmupConstantWarmsUpAsWarmupCosineThenKeepsTheBaseRate() {
+        forAll(doubles().between(1e-6, 10), integers().between(1, 100_000), doubles().between(0, 1)).tries(200).check((base, total, at) -> {
+            long step = Math.round(at * total), warmup = LearningRateSchedule.warmupSteps(total);
+            double lr = LearningRateSchedule.WARMUP_CONSTANT.lr(base, step, total);
+            if (step < warmup) assertThat(lr).isEqualTo(LearningRateSchedule.WARMUP_COSINE.lr(base, step, total));
+            else assertThat(lr).isEqualTo(base);
+        });
+    }
+
+    @Test
     void aStepOutsideTheRunOrAnUnknownNameIsRefused() {
         assertThatThrownBy(() -> LearningRateSchedule.WARMUP_COSINE.lr(0.1, 11, 10)).hasMessageContaining("step 11 of a run of 10");
-        assertThatThrownBy(() -> LearningRateSchedule.parse("cosine")).hasMessage("--schedule must be one of [constant, warmup-cosine], got 'cosine'");
+        assertThatThrownBy(() -> LearningRateSchedule.parse("cosine")).hasMessage("--schedule must be one of [constant, warmup-cosine, warmup-constant], got 'cosine'");
         assertThat(LearningRateSchedule.parse("warmup-cosine")).isEqualTo(LearningRateSchedule.WARMUP_COSINE);
     }
 }
