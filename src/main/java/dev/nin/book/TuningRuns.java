@@ -38,6 +38,11 @@ final class TuningRuns {
             return runs.stream().map(RunRecord::lastEpoch).filter(Objects::nonNull).mapToDouble(EpochMetrics::testAcc).toArray();
         }
 
+        /** Runs stopped before their first epoch ended (a dead run the health check caught) have no test accuracy. */
+        boolean allFinished() {
+            return accuracies().length == runs.size();
+        }
+
         double mean() {
             return Arrays.stream(accuracies()).average().orElse(Double.NaN);
         }
@@ -47,7 +52,10 @@ final class TuningRuns {
         }
     }
 
-    /** The base row (the short recipe's NiN runs) first, then every tuning change, the best mean first. */
+    /**
+     * The base row (the short recipe's NiN runs) first, then every tuning change, the best mean first; a row with a
+     * run that never finished an epoch comes after those whose runs all did, since its mean leaves that run out.
+     */
     static List<Row> read(Path results) throws IOException {
         Map<String, List<RunRecord>> byName = new LinkedHashMap<>();
         for (Path f : files(results, "variants")) {
@@ -60,7 +68,8 @@ final class TuningRuns {
             byName.computeIfAbsent(name, k -> new ArrayList<>()).add(RunRecords.read(f));
         }
         List<Row> rows = new ArrayList<>(byName.entrySet().stream().map(e -> new Row(e.getKey(), e.getValue())).toList());
-        rows.sort(java.util.Comparator.comparing((Row r) -> !r.name().equals(BASE)).thenComparing(r -> -r.mean()));
+        rows.sort(java.util.Comparator.comparing((Row r) -> !r.name().equals(BASE)).thenComparing(r -> !r.allFinished())
+                .thenComparing(r -> -r.mean()));
         return rows;
     }
 
@@ -96,7 +105,8 @@ final class TuningRuns {
             sb.append("|%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
                     r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`", recipe,
                     String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
-                    acc.length == 0 ? "–" : "%.3f%s".formatted(r.mean(), range), delta, minutes, dead));
+                    acc.length == 0 ? "–" : "%.3f%s%s".formatted(r.mean(), range,
+                            r.allFinished() ? "" : ", %d of %d runs finished".formatted(acc.length, r.runs().size())), delta, minutes, dead));
         }
         return sb.append("|===\n").toString();
     }

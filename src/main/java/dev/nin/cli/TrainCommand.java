@@ -43,9 +43,9 @@ final class TrainCommand implements Command {
      * (docs/results/cpu/tuning/: every change measured, one at a time).
      */
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.02, 64, 0, 0, WeightInit.KAIMING)
-            .withOptimizer(0.9, 0, LearningRateSchedule.WARMUP_CONSTANT);
+            .withOptimizer(0.9, 0, LearningRateSchedule.WARMUP_COSINE);
     /** Printed when no training flag is given: what the default is and why it is not the chapter's. */
-    static final String QUICK_WHY = "quick default: resize 72, 2 epochs, lr 0.02 with momentum 0.9, warmed up then constant, "
+    static final String QUICK_WHY = "quick default: resize 72, 2 epochs, lr 0.02 with momentum 0.9 and a warm-up/cosine schedule, "
             + "batch 64, Kaiming init (the best of exercise 1's tuning runs for a few minutes on 2 cores; with the chapter's "
             + "Xavier init and lr 0.1 NiN sits at loss ln 10 for an epoch or more at this size); --chapter runs d2l's configuration";
     // end::defaults[]

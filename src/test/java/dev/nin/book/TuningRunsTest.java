@@ -44,6 +44,18 @@ class TuningRunsTest {
     }
 
     @Test
+    void aRowWithARunStoppedBeforeItsFirstEpochEndedComesAfterTheRowsWhoseRunsAllFinished(@TempDir Path results) throws Exception {
+        RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
+        RunRecords.write(run(0, 0.02, "kaiming", 0.83, 0.5), results.resolve("cpu/tuning/constant-s0.json"));
+        RunRecords.write(new RunRecord("train", run(1, 0.02, "kaiming", 0, 0).config(), "cpu", "2 cores", Map.of(), List.of(), 0, 0, 40,
+                "dead", "dead network: the ReLU after 7.0 is 0 for every example"), results.resolve("cpu/tuning/constant-s1.json"));
+        RunRecords.write(run(0, 0.02, "kaiming", 0.74, 0.7), results.resolve("cpu/tuning/cosine-s0.json"));
+        List<TuningRuns.Row> rows = TuningRuns.read(results);
+        assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "cosine", "constant");  // 0.83 of one run is not the best
+        assertThat(TuningRuns.table(rows)).contains("|0, 1 |0.830, 1 of 2 runs finished |+0.130 |1.3 |1");
+    }
+
+    @Test
     void withoutTuningRecordsTheTableSaysHowToMakeThem(@TempDir Path results) throws Exception {
         RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
         assertThat(TuningRuns.table(TuningRuns.read(results))).startsWith("No tuning runs are committed yet");
