@@ -139,7 +139,7 @@ final class StudyTables {
     static String runs(StudyRecord s) {
         StringBuilder sb = new StringBuilder("""
                 .Every run, and its ReLU layers after its last step, on the same probe images; Gradient² is the squared norm of all parameter gradients there
-                [cols="3,>2,>2,2,3,>2,>2,>3,>2,>3,4",options="header"]
+                [cols="3,>1,>1,2,3,>2,>3,>3,>2,>3,4",options="header"]
                 |===
                 |Network |lr |Seed |Verdict |Stopped by the check |Steps |Last loss |Gradient² at the end |Silent ReLU layer |Last ReLU, share positive |Class channels with any positive output
                 """);
