@@ -121,6 +121,20 @@ class GpuRunScriptTest {
         }
     }
 
+    @Test
+    void aFailedGpuCheckSkipsTheStagesThatTrainOnTheGpuButNotPyTorchOrTheParityTest() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "scripts/gpu-run", "--dry-run", "--keep-going", "check", "torch", "train-0.1",
+                "parity", "recipes", "sweep").redirectErrorStream(true);
+        pb.environment().remove("NIN_UNGATED");
+        pb.environment().put("NIN_DRY_FAIL", "check");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("torch_nin.py", "GpuParityTest").doesNotContain("dev.nin.cli.Main train", "dev.nin.cli.Main study")
+                .contains("SKIP train-0.1: GpuCheck failed", "SKIP sweep: GpuCheck failed", "SKIP recipe-momentum-lr0.02: GpuCheck failed");
+    }
+
     static final List<String> STAGES = List.of("torch", "check", "train-0.1", "train-0.05", "parity", "sweep");
 
     @Test
