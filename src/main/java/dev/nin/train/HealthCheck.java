@@ -61,13 +61,14 @@ public final class HealthCheck {
     private static final class Watched {
         final Layer layer;
         final String name;
-        final Tensor copy;
+        final Shape shape;
+        Tensor copy;  // allocated once the watched layers are known
         Shape observed;
 
-        Watched(Layer layer, String name, Tensor copy) {
+        Watched(Layer layer, String name, Shape largest) {
             this.layer = layer;
             this.name = name;
-            this.copy = copy;
+            this.shape = largest;
         }
     }
 
@@ -75,26 +76,19 @@ public final class HealthCheck {
         this.backend = net.backend();
         List<Layer> layers = net.layers();
         Shape shape = net.example().withBatch(net.maxBatch());
-        List<Layer> relus = new ArrayList<>();
-        List<Shape> shapes = new ArrayList<>();
-        for (Layer l : layers) {
+        boolean afterDropout = false;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
             shape = l.outputShape(shape);
             if (l instanceof Dropout) {  // the classifier block starts after the last dropout
-                relus.clear();
-                shapes.clear();
+                watched.clear();
+                afterDropout = true;
             }
-            if (endsInRelu(l)) {
-                relus.add(l);
-                shapes.add(shape);
-            }
+            if (!endsInRelu(l)) continue;
+            if (!afterDropout) watched.clear();  // no dropout yet: only the last ReLU so far
+            watched.add(new Watched(l, l instanceof Conv2d c ? c.name() : "ReLU " + (i + 1), shape));
         }
-        boolean hasDropout = layers.stream().anyMatch(l -> l instanceof Dropout);
-        int from = hasDropout ? 0 : Math.max(0, relus.size() - 1);
-        for (int i = from; i < relus.size(); i++) {
-            Layer l = relus.get(i);
-            String name = l instanceof Conv2d c ? c.name() : "ReLU " + (layers.indexOf(l) + 1);
-            watched.add(new Watched(l, name, backend.allocate(shapes.get(i))));
-        }
+        for (Watched w : watched) w.copy = backend.allocate(w.shape);
     }
 
     static boolean endsInRelu(Layer l) {

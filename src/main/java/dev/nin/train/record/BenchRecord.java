@@ -101,10 +101,6 @@ public record BenchRecord(String kind, String backend, String device, int resize
         return new BenchRecord(kind, backend, device, resize, batchSize, ours, reference, p, date, rounds);
     }
 
-    public BenchRecord withReference(Measurement pytorch) {
-        return new BenchRecord(kind, backend, device, resize, batchSize, ours, pytorch, provenance, date, rounds);
-    }
-
     /** Our training speed over PyTorch's; the goal is ≥ 1. */
     @JsonProperty
     public Double trainRatio() {
