@@ -34,6 +34,7 @@ class TrainCommandTest {
             "train --schedule cosine     | --schedule must be one of [constant, warmup-cosine, warmup-constant], got 'cosine'",
             "bench --resize 30           | NiN needs inputs of at least 67x67 pixels",
             "bench --steps 0             | --steps must be at least 1",
+            "bench --rounds 0            | --rounds must be at least 1, got 0",
     })
     void invalidValuesAreRefusedWithAClearMessage(String command, String message) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
