@@ -64,7 +64,7 @@ final class TrainCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin train [--variant NAME] [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
-                                   [--limit N] [--init xavier|kaiming] [--momentum M] [--weight-decay W] [--schedule constant|warmup-cosine]
+                                   [--limit N] [--init xavier|kaiming|kaiming-live-classes] [--momentum M] [--weight-decay W] [--schedule constant|warmup-cosine]
                                    [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
                   no flags     a quick run: resize %d, %d epochs, lr %s, momentum %s, %s schedule, batch %d, %s init, all training examples
                   --variant    which network: %s (nin, the chapter's, is the default; the others are
@@ -72,7 +72,9 @@ final class TrainCommand implements Command {
                   --chapter    the chapter's configuration: resize 224, 10 epochs, lr 0.1, batch 128, all 60,000
                   --limit N    train on the first N training examples (0 = all); the test set is always whole
                   --init       the convolution weights' start: xavier (the chapter's, variance 2/(fan_in+fan_out))
-                               or kaiming (He, variance 2/fan_in, made for ReLUs)
+                               or kaiming (He, variance 2/fan_in, made for ReLUs), or kaiming-live-classes: Kaiming,
+                               with the class layer (the last convolution) at zero weights and bias %s, so that
+                               every class channel starts open and no class is shut out early
                   --momentum   SGD's momentum as PyTorch's (v = M·v + g; w -= lr·v); 0, the chapter's, is plain SGD
                   --weight-decay  PyTorch's weight_decay: W·w added to every gradient; 0 (the chapter's) adds nothing
                   --schedule   the learning rate over the run: constant (the chapter's), or warmup-cosine: rising
@@ -86,7 +88,7 @@ final class TrainCommand implements Command {
                                holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
                 """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.momentum(), QUICK.schedule().label(), QUICK.batchSize(), QUICK.init().label(), String.join(", ", NinVariants.NAMES),
-                LearningRateSchedule.WARMUP_PERCENT);
+                WeightInit.CLASS_LAYER_BIAS, LearningRateSchedule.WARMUP_PERCENT);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.nin.engine.Tensor;
 import dev.nin.model.LayerSpec;
 import dev.nin.model.Shape;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -42,6 +43,16 @@ public final class Conv2d implements Layer {
         backend.upload(uniform(random, bias.value(), 1 / Math.sqrt(fanIn)), bias.value());
     }
     // end::init[]
+
+    // tag::class-layer[]
+    /** The class layer's start under {@link WeightInit#KAIMING_LIVE_CLASSES}: zero weights, every bias open. */
+    void openAsClassLayer() {
+        backend.upload(new float[(int) weight.value().size()], weight.value());
+        float[] b = new float[(int) bias.value().size()];
+        Arrays.fill(b, WeightInit.CLASS_LAYER_BIAS);
+        backend.upload(b, bias.value());
+    }
+    // end::class-layer[]
 
     private static float[] uniform(RandomGenerator random, Tensor t, double bound) {
         float[] values = new float[(int) t.size()];

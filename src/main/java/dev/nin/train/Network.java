@@ -154,10 +154,20 @@ public final class Network {
         initialize(seed, WeightInit.XAVIER);
     }
 
-    /** Convolution weights as {@code init} says and PyTorch's default biases, from one seeded generator. */
+    /**
+     * Convolution weights as {@code init} says and PyTorch's default biases, from one seeded generator; then, if
+     * {@code init} says so, the class layer (the last convolution) opened. Every layer draws its numbers either way,
+     * so the others start exactly as under plain Kaiming with the same seed.
+     */
     public void initialize(long seed, WeightInit init) {
         SplittableRandom random = new SplittableRandom(seed);
-        for (Layer l : layers) if (l instanceof Conv2d c) c.initialize(random, init);
+        Conv2d last = null;
+        for (Layer l : layers)
+            if (l instanceof Conv2d c) {
+                c.initialize(random, init);
+                last = c;
+            }
+        if (init.opensClassLayer() && last != null) last.openAsClassLayer();
     }
 
     // tag::step[]

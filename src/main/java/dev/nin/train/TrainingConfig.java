@@ -22,7 +22,7 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         require(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
         require(batchSize > 0, "--batch-size must be at least 1, got " + batchSize);
         require(limit >= 0, "--limit must be 0 (all) or a positive number of examples, got " + limit);
-        require(init != null, "--init must be xavier or kaiming");
+        require(init != null, "--init must be given (xavier, kaiming or kaiming-live-classes)");
         require(momentum >= 0 && momentum < 1, "--momentum must be at least 0 and below 1 (0.9 is usual), got " + momentum);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be 0 or a positive number (5e-4 is usual), got " + weightDecay);
         require(schedule != null, "--schedule must be constant or warmup-cosine");

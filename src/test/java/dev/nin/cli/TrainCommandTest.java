@@ -21,7 +21,7 @@ class TrainCommandTest {
             "train --batch-size x        | --batch-size must be a whole number, got 'x'",
             "train --resize 50           | NiN needs inputs of at least 67x67 pixels",
             "train --limit -5            | --limit must be 0 (all) or a positive number",
-            "train --init he             | --init must be xavier or kaiming, got 'he'",
+            "train --init he             | --init must be one of [xavier, kaiming, kaiming-live-classes], got 'he'",
             "train --device tpu          | --device must be one of [reference, cpu, gpu, auto], got 'tpu'",
             "train --fast                | unknown argument '--fast'",
             "train --variant wide        | --variant must be one of nin, one-1x1, head-3x3, head-1x1, no-final-relu, got 'wide'",

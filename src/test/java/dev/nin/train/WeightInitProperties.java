@@ -59,7 +59,7 @@ class WeightInitProperties {
             float[] w = drawWeights(c);
             double expected = switch (c.init) {
                 case XAVIER -> 2.0 / (c.fanIn() + c.fanOut());
-                case KAIMING -> 2.0 / c.fanIn();
+                case KAIMING, KAIMING_LIVE_CLASSES -> 2.0 / c.fanIn();
             };
             assertThat(c.init.variance(c.fanIn(), c.fanOut())).isCloseTo(expected, within(1e-15));
 
