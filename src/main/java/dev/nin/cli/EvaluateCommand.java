@@ -11,6 +11,7 @@ import dev.nin.train.Inputs;
 import dev.nin.train.Network;
 import dev.nin.train.Safetensors;
 import dev.nin.train.Weights;
+import dev.nin.train.record.ClassCounts;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,9 +75,10 @@ final class EvaluateCommand implements Command {
             Network net = new Network(backend, Nin.spec(resize), Shape.of(1, 1, resize, resize), b);
             Weights.into(net, weights);
             Inputs inputs = new Inputs(backend, b, test.height(), test.width(), resize);
-            double accuracy = Evaluation.accuracy(net, inputs, test, b, backend.allocate(Shape.of(2)));
+            Evaluation.Result result = Evaluation.evaluate(net, inputs, test, b, backend.allocate(Shape.of(2)), true);
             out.println(selection.reason());
-            out.printf(Locale.ROOT, "test acc %.4f on %,d test images (resize %d, %s, %s)%n", accuracy, test.count(), resize, file, backend.device());
+            out.printf(Locale.ROOT, "test acc %.4f on %,d test images (resize %d, %s, %s)%n", result.accuracy(), test.count(), resize, file, backend.device());
+            out.println(byClass(result.byClass()));
         }
         return 0;
     }
@@ -90,5 +92,15 @@ final class EvaluateCommand implements Command {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--weights " + file + ": its metadata gives resize '" + r + "', not a whole number; pass --resize", e);
         }
+    }
+
+    /** The accuracy of each class on one line, and the classes never answered, if any. */
+    static String byClass(ClassCounts c) {
+        StringBuilder sb = new StringBuilder("by class:");
+        for (int k = 0; k < c.classes(); k++)
+            sb.append(String.format(Locale.ROOT, " %s %.2f%s", FashionMnist.CLASS_NAMES.get(k), c.accuracy(k), k + 1 < c.classes() ? "," : ""));
+        if (!c.neverAnswered().isEmpty())
+            sb.append("; never answered: ").append(String.join(", ", c.neverAnswered().stream().map(FashionMnist.CLASS_NAMES::get).toList()));
+        return sb.toString();
     }
 }

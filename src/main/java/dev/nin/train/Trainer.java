@@ -2,6 +2,7 @@ package dev.nin.train;
 
 import dev.nin.data.Batch;
 import dev.nin.data.Batches;
+import dev.nin.data.FashionMnist;
 import dev.nin.data.Images;
 import dev.nin.engine.Backend;
 import dev.nin.engine.Tensor;
@@ -10,6 +11,7 @@ import dev.nin.model.NinVariants;
 import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
 import dev.nin.train.record.AtomicFile;
+import dev.nin.train.record.ClassCounts;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.Provenance;
 import dev.nin.train.record.RunRecord;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -155,8 +158,8 @@ public final class Trainer {
                     log.println(r.failure.message());
                     return finish(epochs, r.failure.outcome(), r.failure.message(), start);
                 }
-                double testAcc = accuracy(net, inputs, testSet, testStats);
-                epochs.add(new EpochMetrics(epoch, r.loss, r.accuracy, testAcc, r.seconds, r.examples / r.seconds));
+                Evaluation.Result test = Evaluation.evaluate(net, inputs, testSet, config.batchSize(), testStats, true);
+                epochs.add(new EpochMetrics(epoch, r.loss, r.accuracy, test.accuracy(), r.seconds, r.examples / r.seconds, test.byClass()));
                 Checkpoint.of(net, sgd, config, epochs).write(out.resolve(CHECKPOINT));
                 finish(epochs, RunRecord.INTERRUPTED, "running: " + epoch + " of " + config.epochs() + " epochs done", start);
                 listener.epochDone(epochs.getLast());
@@ -174,6 +177,8 @@ public final class Trainer {
         log.printf("loss %.3f, train acc %.3f, test acc %.3f%n", last.loss(), last.trainAcc(), last.testAcc());
         log.printf("%.1f examples/sec on %s%n", examplesPerSecond(epochs), backend.device());
         // end::summary[]
+        if (last.testByClass() != null && !last.testByClass().neverAnswered().isEmpty())
+            log.println(neverAnswered(last.testByClass()));
         return finish(epochs, RunRecord.COMPLETED, "trained " + config.epochs() + (config.epochs() == 1 ? " epoch" : " epochs"), start);
     }
 
@@ -218,9 +223,14 @@ public final class Trainer {
     }
     // end::epoch[]
 
-    /** The fraction of the test set classified right, in evaluation mode (dropout off, no gradients). */
-    private double accuracy(Network net, Inputs inputs, Images test, Tensor stats) {
-        return Evaluation.accuracy(net, inputs, test, config.batchSize(), stats);
+    /** One line naming the classes the network never answered on the test set, and what that cost. */
+    static String neverAnswered(ClassCounts counts) {
+        List<Integer> never = counts.neverAnswered();
+        List<String> names = never.stream().map(c -> c + " (" + FashionMnist.CLASS_NAMES.get(c) + ")").toList();
+        int images = never.stream().mapToInt(c -> counts.images().get(c)).sum();
+        return String.format(Locale.ROOT, "never answered on the test set: class%s %s, whose %,d images were all classified wrong "
+                        + "(a class's channel of the last ReLU that is zero for every image can never win)",
+                never.size() == 1 ? "" : "es", String.join(", ", names), images);
     }
 
     /** d2l's figure: all training examples over all training time. */

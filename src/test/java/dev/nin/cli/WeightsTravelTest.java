@@ -90,6 +90,7 @@ class WeightsTravelTest {
         String out = cli("evaluate", "--weights", trained.toString(), "--resize", "72", "--limit", "500", "--device", "cpu");
         Matcher m = Pattern.compile("test acc (\\d\\.\\d+) on 500 test images").matcher(out);
         assertThat(m.find()).as(out).isTrue();
+        assertThat(out).as("the accuracy split by class follows").containsPattern("by class: t-shirt \\d\\.\\d\\d, trouser ");
         int ours = (int) Math.round(Double.parseDouble(m.group(1)) * 500);
         System.out.printf("evaluate: %d of 500 right here, %d in PyTorch, %d near ties there%n", ours, torchCorrect, nearTies);
         // an arg-max can differ only where PyTorch's two largest logits are within rounding of each other

@@ -142,6 +142,11 @@ class TrainerTest {
         assertThat(lines[lines.length - 2]).matches("loss \\d\\.\\d{3}, train acc \\d\\.\\d{3}, test acc \\d\\.\\d{3}");
         assertThat(lines[lines.length - 1]).matches("\\d+\\.\\d examples/sec on .+");
         assertThat(RunRecords.read(out.resolve(Trainer.RECORD)).outcome()).isEqualTo(RunRecord.COMPLETED);
+        for (var epoch : RunRecords.read(out.resolve(Trainer.RECORD)).epochs()) {  // each epoch's test accuracy, split by class
+            var byClass = epoch.testByClass();
+            assertThat(byClass.images().stream().mapToInt(Integer::intValue).sum()).isEqualTo(TEST.count());
+            assertThat((double) ((float) byClass.correct().stream().mapToInt(Integer::intValue).sum() / TEST.count())).isEqualTo(epoch.testAcc());
+        }
     }
 
     // tag::diverged[]
