@@ -16,6 +16,7 @@ import dev.nin.model.ParameterCount;
 import dev.nin.model.Shape;
 import dev.nin.model.ShapeTrace;
 import dev.nin.model.Stage;
+import dev.nin.train.WeightInit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +64,10 @@ public final class BookFacts {
                 :alexnet-macs: %,d
                 :nin-min-input: %d
                 :alexnet-over-nin-params: %d
+                :class-layer-bias: %s
                 """.formatted(ParameterCount.of(nin), ParameterCount.of(alexNet),
                 ComputeCost.total(nin, image), ComputeCost.total(alexNet, image), Nin.minimumInputSize(),
-                Math.round((double) ParameterCount.of(alexNet) / ParameterCount.of(nin)));
+                Math.round((double) ParameterCount.of(alexNet) / ParameterCount.of(nin)), WeightInit.CLASS_LAYER_BIAS);
     }
 
     static String parameterTable(NetworkSpec net) {

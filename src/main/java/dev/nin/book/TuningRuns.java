@@ -1,5 +1,6 @@
 package dev.nin.book;
 
+import dev.nin.data.FashionMnist;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
@@ -89,9 +90,9 @@ final class TuningRuns {
         }
         Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
         StringBuilder sb = new StringBuilder("""
-                [cols="3,6,>1,>3,>2,>2,>1",options="header"]
+                [cols="3,6,>1,>3,>2,>2,>1,3",options="header"]
                 |===
-                |Run |Recipe (what differs from the base in bold) |Seeds |Final test accuracy, mean (lowest – highest) |Change from the base |Minutes per run |Dead
+                |Run |Recipe (what differs from the base in bold) |Seeds |Final test accuracy, mean (lowest – highest) |Change from the base |Minutes per run |Dead |Classes never answered at the end, seed by seed
                 """);
         for (Row r : rows) {
             Map<String, Object> c = r.config();
@@ -102,13 +103,33 @@ final class TuningRuns {
             long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
             String recipe = "%s init, lr %s, batch %s, %s images × %s epochs, %s".formatted(differs(base, c, "init"), differs(base, c, "lr"),
                     differs(base, c, "batchSize"), examples(base, c), differs(base, c, "epochs"), optimizer(c));
-            sb.append("|%s |%s |%s |%s |%s |%.1f |%d%n".formatted(
+            sb.append("|%s |%s |%s |%s |%s |%.1f |%d |%s%n".formatted(
                     r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`", recipe,
                     String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
                     acc.length == 0 ? "–" : "%.3f%s%s".formatted(r.mean(), range,
-                            r.allFinished() ? "" : ", %d of %d runs finished".formatted(acc.length, r.runs().size())), delta, minutes, dead));
+                            r.allFinished() ? "" : ", %d of %d runs finished".formatted(acc.length, r.runs().size())), delta, minutes, dead,
+                    neverAnswered(r)));
         }
         return sb.append("|===\n").toString();
+    }
+
+    /**
+     * Per run, the classes its last epoch never answered on the test set ("none"), "–" for a run whose record has no
+     * split by class (older records, or one stopped before its first epoch ended).
+     */
+    static String neverAnswered(Row r) {
+        return String.join("; ", r.runs().stream().map(x -> {
+            EpochMetrics last = x.lastEpoch();
+            if (last == null || last.testByClass() == null) return "–";
+            List<Integer> never = last.testByClass().neverAnswered();
+            return never.isEmpty() ? "none" : String.join(", ", never.stream().map(FashionMnist.CLASS_NAMES::get).toList());
+        }).toList());
+    }
+
+    /** How many of a row's runs ended with some class never answered (runs without the split are not counted). */
+    static long runsShuttingOutAClass(Row r) {
+        return r.runs().stream().map(RunRecord::lastEpoch)
+                .filter(e -> e != null && e.testByClass() != null && !e.testByClass().neverAnswered().isEmpty()).count();
     }
 
     /** A configuration value, in bold where it differs from the base's. */
@@ -131,7 +152,9 @@ final class TuningRuns {
 
     /**
      * Attributes for the prose: {@code {tuning-NAME-mean}}, {@code {tuning-NAME-delta}} (signed, from the base) and
-     * {@code {tuning-NAME-seeds}} for every row, NAME with dots as underscores; {@code {tuning-base-mean}}.
+     * {@code {tuning-NAME-seeds}} for every row, NAME with dots as underscores; {@code {tuning-base-mean}};
+     * {@code {tuning-NAME-lowest}}: its lowest final test accuracy; {@code {tuning-NAME-runs-shutting-out-a-class}}:
+     * its runs whose last epoch never answered some class.
      */
     static String attributes(List<Row> rows) {
         Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
@@ -139,8 +162,10 @@ final class TuningRuns {
         for (Row r : rows) {
             String key = "tuning-" + r.name().replace('.', '_');
             sb.append(String.format(Locale.ROOT, ":%s-mean: %.3f%n", key, r.mean()));
+            sb.append(String.format(Locale.ROOT, ":%s-lowest: %.3f%n", key, Arrays.stream(r.accuracies()).min().orElse(Double.NaN)));
             sb.append(":%s-seeds: %d%n".formatted(key, r.runs().size()));
             if (base != null) sb.append(String.format(Locale.ROOT, ":%s-delta: %+.3f%n", key, r.mean() - base.mean()));
+            sb.append(":%s-runs-shutting-out-a-class: %d%n".formatted(key, runsShuttingOutAClass(r)));
         }
         return sb.toString();
     }

@@ -35,7 +35,7 @@ public final class Questions {
     static final int BATCH = 128;
     static final Shape IMAGE = Shape.of(1, 1, Nin.CHAPTER_INPUT_SIZE, Nin.CHAPTER_INPUT_SIZE);
     /** The committed record of {@code ./nin train} with no flags, whose result exercise 1 asks for. */
-    static final String QUICK_RECORD = "docs/results/cpu/tuning/default-s0.json";
+    public static final String QUICK_RECORD = "docs/results/cpu/tuning/default-s0.json";
 
     private static final String PARAMETERS = "the counting chapter, Parameters: a convolution holds k·k·C_in·C_out weights plus C_out biases";
     private static final String COMPUTE = "the counting chapter, Compute: each output value of a convolution is a dot product of length C_in·k·k";

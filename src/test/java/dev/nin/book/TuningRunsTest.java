@@ -1,5 +1,6 @@
 package dev.nin.book;
 
+import dev.nin.train.record.ClassCounts;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.RunRecord;
 import dev.nin.train.record.RunRecords;
@@ -37,7 +38,7 @@ class TuningRunsTest {
         assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier", "a-worse");  // the base, then the best first
         String table = TuningRuns.table(rows);
         assertThat(table)
-                .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0")
+                .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0 |–; –")
                 .contains("|`lr0.1` |kaiming init, lr *0.1*, batch 64, 30,000 images × 2 epochs, plain SGD |1 |0.750 |+0.100 |2.0 |0")
                 .contains("|`xavier` |*xavier* init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
         assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2");
@@ -53,6 +54,26 @@ class TuningRunsTest {
         List<TuningRuns.Row> rows = TuningRuns.read(results);
         assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "cosine", "constant");  // 0.83 of one run is not the best
         assertThat(TuningRuns.table(rows)).contains("|0, 1 |0.830, 1 of 2 runs finished |+0.130 |1.3 |1");
+    }
+
+    @Test
+    void eachRunsNeverAnsweredClassesAreNamedSeedBySeed(@TempDir Path results) throws Exception {
+        RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
+        ClassCounts shutOut = ClassCounts.of(10, new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[]{0, 1, 2, 3, 4, 0, 1, 7, 8, 9});  // sandal, shirt never answered
+        ClassCounts open = ClassCounts.of(10, new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        RunRecords.write(withClasses(run(0, 0.02, "kaiming", 0.74, 0.7), shutOut), results.resolve("cpu/tuning/cosine-s0.json"));
+        RunRecords.write(withClasses(run(1, 0.02, "kaiming", 0.85, 0.4), open), results.resolve("cpu/tuning/cosine-s1.json"));
+        RunRecords.write(run(2, 0.02, "kaiming", 0.80, 0.4), results.resolve("cpu/tuning/cosine-s2.json"));  // an older record: no split
+        List<TuningRuns.Row> rows = TuningRuns.read(results);
+        assertThat(TuningRuns.table(rows)).contains("|0 |sandal, shirt; none; –\n");
+        assertThat(TuningRuns.attributes(rows)).contains(":tuning-cosine-runs-shutting-out-a-class: 1");
+    }
+
+    static RunRecord withClasses(RunRecord r, ClassCounts c) {
+        EpochMetrics e = r.lastEpoch();
+        return new RunRecord(r.kind(), r.config(), r.backend(), r.device(), r.provenance(),
+                List.of(new EpochMetrics(e.epoch(), e.loss(), e.trainAcc(), e.testAcc(), e.epochSeconds(), e.examplesPerSecond(), c)),
+                r.examplesPerSecond(), r.peakMemoryBytes(), r.wallSeconds(), r.outcome(), r.message(), r.checkPoints());
     }
 
     @Test

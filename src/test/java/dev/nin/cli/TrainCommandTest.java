@@ -51,4 +51,22 @@ class TrainCommandTest {
         assertThat(out.toString()).contains("--momentum M", "--weight-decay W", "--schedule constant|warmup-cosine",
                 "first 5% of the steps");
     }
+
+    /** The records the book and exercise 1 quote as ./nin train's default were made with exactly that default. */
+    @org.junit.jupiter.api.Test
+    void theCommittedDefaultRunsWereMadeWithTheDefault() throws Exception {
+        java.util.List<java.nio.file.Path> records;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("docs/results/cpu/tuning"))) {
+            records = files.filter(f -> f.getFileName().toString().matches("default-s\\d+\\.json")).sorted().toList();
+        }
+        assertThat(records).as("the default's runs, one per seed").hasSizeGreaterThanOrEqualTo(3)
+                .anyMatch(f -> f.endsWith(java.nio.file.Path.of(dev.nin.exercises.Questions.QUICK_RECORD).getFileName()));
+        for (var f : records) {
+            var config = dev.nin.train.record.RunRecords.read(f).config();
+            TrainCommand.QUICK.toMap().forEach((key, value) -> {
+                if (!key.equals("seed")) assertThat(String.valueOf(config.get(key))).as("%s: %s", f, key).isEqualTo(String.valueOf(value));
+            });
+            assertThat(config.get("network")).isEqualTo("NiN");
+        }
+    }
 }

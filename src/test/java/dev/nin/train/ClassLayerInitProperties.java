@@ -51,6 +51,7 @@ class ClassLayerInitProperties {
         });
     }
 
+    // tag::alike[]
     @Test
     void everyClassScoresAlikeOnAnyInput() {
         forAll(integers().between(2, 6), longs().all()).tries(20).check((channels, seed) -> {
@@ -66,4 +67,5 @@ class ClassLayerInitProperties {
             assertThat(logits).containsOnly(WeightInit.CLASS_LAYER_BIAS);
         });
     }
+    // end::alike[]
 }
