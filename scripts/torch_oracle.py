@@ -5,7 +5,7 @@ reference), or its loss over SGD steps. Standalone: torch 1.13 and safetensors_l
   torch_oracle.py init OUT [--seed S]                     d2l's NiN with the chapter's Xavier init, saved
   torch_oracle.py logits WEIGHTS INPUTS OUT               load_state_dict(strict), eval mode, logits of "input"
   torch_oracle.py grads CASE OUT                          logits, mean loss, every gradient of one step
-  torch_oracle.py sgd CASE OUT --lr LR [--momentum M] [--weight-decay W]
+  torch_oracle.py sgd CASE OUT --lr LR [--momentum M] [--weight-decay W] [--clip-norm C]
                                                           the loss of each step of SGD over CASE's batches,
                                                           and its spread under a one-ulp change of the start
   torch_oracle.py updates CASE OUT --lr LR [--momentum M] [--weight-decay W]
@@ -102,6 +102,8 @@ def sgd(a):
         for s in range(case["input"].shape[0]):
             mask = case["mask"][s] if "mask" in case else None
             _, loss = step(net, case["input"][s], case["labels"][s].long(), mask)
+            if a.clip_norm > 0:
+                torch.nn.utils.clip_grad_norm_(net.parameters(), a.clip_norm)
             opt.step()
             curve.append(loss.item())
         curves.append(torch.tensor(curve, dtype=torch.float64))
@@ -190,7 +192,8 @@ p = sub.add_parser("logits"); p.add_argument("weights"); p.add_argument("inputs"
 p = sub.add_parser("grads"); p.add_argument("case"); p.add_argument("out"); p.set_defaults(f=grads)
 for name, f in (("sgd", sgd), ("updates", updates)):
     p = sub.add_parser(name); p.add_argument("case"); p.add_argument("out"); p.add_argument("--lr", type=float, required=True)
-    p.add_argument("--momentum", type=float, default=0.0); p.add_argument("--weight-decay", type=float, default=0.0); p.set_defaults(f=f)
+    p.add_argument("--momentum", type=float, default=0.0); p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--clip-norm", type=float, default=0.0); p.set_defaults(f=f)
 p = sub.add_parser("train-eval"); p.add_argument("data"); p.add_argument("out")
 for flag, d in (("--resize", 72), ("--steps", 60), ("--batch", 16), ("--limit", 500), ("--seed", 0)):
     p.add_argument(flag, type=int, default=d)

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  */
 final class TuningRuns {
     static final String BASE = "base";
+    /** The backend of runs made by PyTorch on the same recipe (scripts/torch_default.py), as a cross-check. */
+    static final String PYTORCH = "pytorch";
     private static final Pattern SEEDED = Pattern.compile("(.+)-s(\\d+)\\.json");
 
     private TuningRuns() {
@@ -103,6 +105,7 @@ final class TuningRuns {
             long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
             String recipe = "%s init, lr %s, batch %s, %s images × %s epochs, %s".formatted(differs(base, c, "init"), differs(base, c, "lr"),
                     differs(base, c, "batchSize"), examples(base, c), differs(base, c, "epochs"), optimizer(c));
+            if (PYTORCH.equals(r.runs().getFirst().backend())) recipe = "*in PyTorch* (scripts/torch_default.py): " + recipe;
             sb.append("|%s |%s |%s |%s |%s |%.1f |%d |%s%n".formatted(
                     r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`", recipe,
                     String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),
@@ -114,15 +117,17 @@ final class TuningRuns {
     }
 
     /**
-     * Per run, the classes its last epoch never answered on the test set ("none"), "–" for a run whose record has no
-     * split by class (older records, or one stopped before its first epoch ended).
+     * Per run, its seed and the classes its last epoch never answered on the test set ("none"), "–" for a run whose
+     * record has no split by class (older records, or one stopped before its first epoch ended); one "–" when no run has.
      */
     static String neverAnswered(Row r) {
+        if (r.runs().stream().allMatch(x -> x.lastEpoch() == null || x.lastEpoch().testByClass() == null)) return "–";
         return String.join("; ", r.runs().stream().map(x -> {
             EpochMetrics last = x.lastEpoch();
-            if (last == null || last.testByClass() == null) return "–";
+            String seed = x.config().get("seed") + ": ";
+            if (last == null || last.testByClass() == null) return seed + "–";
             List<Integer> never = last.testByClass().neverAnswered();
-            return never.isEmpty() ? "none" : String.join(", ", never.stream().map(FashionMnist.CLASS_NAMES::get).toList());
+            return seed + (never.isEmpty() ? "none" : String.join(", ", never.stream().map(FashionMnist.CLASS_NAMES::get).toList()));
         }).toList());
     }
 

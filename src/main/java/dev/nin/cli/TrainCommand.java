@@ -36,26 +36,29 @@ final class TrainCommand implements Command {
      * The default for a 2-core machine, the best recipe exercise 1's tuning runs found at a few minutes' budget: all
      * 60,000 training images enlarged to 72×72 (NiN needs at least 67), 2 epochs, batches of 64, Kaiming (He)
      * initialisation with the class layer opened (its weights zero, its biases 0.5: every class channel starts alive),
-     * SGD with momentum 0.9 at lr 0.02, warmed up over the first 5 % of the steps and lowered along a cosine. Still the
+     * SGD with momentum 0.9 at lr 0.02, warmed up over the first 5 % of the steps and lowered along a cosine, the
+     * gradients' norm clipped at 5 (a typical step's is 1 to 4; the rare spikes of 10 to 50 are what kill NiN's
+     * ten-channel layers, in PyTorch too: docs/results/cpu/tuning/torch-*). Still the
      * chapter's network; the start and the optimizer differ. Its runs are docs/results/cpu/tuning/default-s*.json.
      * At resize 72 and a short budget the chapter's Xavier init keeps the loss at ln 10 for an epoch or more, plain
      * SGD at the chapter's lr 0.1 and batch 128 had not left chance after 2 epochs of 30,000 images, and with plain
      * Kaiming every run lost a class or two for good (docs/results/cpu/tuning/: every change measured).
      */
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.02, 64, 0, 0, WeightInit.KAIMING_LIVE_CLASSES)
-            .withOptimizer(0.9, 0, LearningRateSchedule.WARMUP_COSINE);
+            .withOptimizer(0.9, 0, LearningRateSchedule.WARMUP_COSINE).withClipNorm(5);
     /** Printed when no training flag is given: what the default is and why it is not the chapter's. */
     static final String QUICK_WHY = "quick default: resize 72, 2 epochs, lr 0.02 with momentum 0.9 and a warm-up/cosine schedule, "
-            + "batch 64, Kaiming init with the class layer opened (the best of exercise 1's tuning runs for a few minutes on 2 cores; "
+            + "gradient norm clipped at 5, batch 64, Kaiming init with the class layer opened (the best of exercise 1's tuning runs for a few minutes on 2 cores; "
             + "with the chapter's Xavier init and lr 0.1 NiN sits at loss ln 10 for an epoch or more at this size, and with plain "
-            + "Kaiming some class channels die and their classes are never answered); --chapter runs d2l's configuration";
+            + "Kaiming some class channels die and their classes are never answered; clipping keeps rare oversized steps from "
+            + "silencing a layer); --chapter runs d2l's configuration";
     // end::defaults[]
 
-    static final Set<String> VALUED = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--momentum", "--weight-decay", "--schedule", "--device", "--out", CudaLibsFlag.FLAG);
+    static final Set<String> VALUED = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init", "--momentum", "--weight-decay", "--schedule", "--clip-norm", "--device", "--out", CudaLibsFlag.FLAG);
     static final Set<String> SWITCHES = Set.of("--resume", "--chapter");
     /** The flags that change what is trained; without any of them (and without --chapter) the quick default says why it is what it is. */
     static final Set<String> TRAINING_FLAGS = Set.of("--variant", "--resize", "--epochs", "--lr", "--batch-size", "--seed", "--limit", "--init",
-            "--momentum", "--weight-decay", "--schedule", "--chapter");
+            "--momentum", "--weight-decay", "--schedule", "--clip-norm", "--chapter");
 
     @Override
     public String summary() {
@@ -65,9 +68,10 @@ final class TrainCommand implements Command {
     static String usage() {
         return """
                 usage: ./nin train [--variant NAME] [--chapter] [--resize R] [--epochs E] [--lr LR] [--batch-size B] [--seed S]
-                                   [--limit N] [--init xavier|kaiming|kaiming-live-classes] [--momentum M] [--weight-decay W] [--schedule constant|warmup-cosine]
+                                   [--limit N] [--init xavier|kaiming|kaiming-live-classes] [--momentum M] [--weight-decay W] [--schedule constant|warmup-cosine] [--clip-norm C]
                                    [--device cpu|gpu|auto|reference] [--cuda-libs DIRS] [--out DIR] [--resume]
-                  no flags     a quick run: resize %d, %d epochs, lr %s, momentum %s, %s schedule, batch %d, %s init, all training examples
+                  no flags     a quick run: resize %d, %d epochs, lr %s, momentum %s, %s schedule, gradient norm clipped at %s,
+                               batch %d, %s init, all training examples
                   --variant    which network: %s (nin, the chapter's, is the default; the others are
                                the exercises' variants: one 1×1 convolution per block, the 3×3 or 1×1 head, no final ReLU)
                   --chapter    the chapter's configuration: resize 224, 10 epochs, lr 0.1, batch 128, all 60,000
@@ -80,6 +84,8 @@ final class TrainCommand implements Command {
                   --weight-decay  PyTorch's weight_decay: W·w added to every gradient; 0 (the chapter's) adds nothing
                   --schedule   the learning rate over the run: constant (the chapter's), or warmup-cosine: rising
                                linearly to lr over the first %d%% of the steps, then along half a cosine to 0 at the end
+                  --clip-norm  PyTorch's clip_grad_norm_: before each step, all gradients scaled together so their L2
+                               norm is at most C; 0 (the chapter's) leaves them as they are
                   --device     auto (default) takes the GPU when it opens, else the CPU (saying why)
                   --cuda-libs  colon-separated folders searched first for libcudart, libcudnn, libnvrtc, libcuda
                                (else NIN_CUDA_LIBS, then the system loader's path)
@@ -88,7 +94,7 @@ final class TrainCommand implements Command {
                                one run at a time: DIR/nin.lock names the process that uses it; a DIR that
                                holds another run's checkpoint takes --resume (or another DIR)
                   --resume     continue from DIR/checkpoint.bin (same configuration; --epochs may grow, not shrink)
-                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.momentum(), QUICK.schedule().label(), QUICK.batchSize(), QUICK.init().label(), String.join(", ", NinVariants.NAMES),
+                """.formatted(QUICK.resize(), QUICK.epochs(), QUICK.lr(), QUICK.momentum(), QUICK.schedule().label(), QUICK.clipNorm(), QUICK.batchSize(), QUICK.init().label(), String.join(", ", NinVariants.NAMES),
                 WeightInit.CLASS_LAYER_BIAS, LearningRateSchedule.WARMUP_PERCENT);
     }
 
@@ -104,7 +110,8 @@ final class TrainCommand implements Command {
                 f.number("--lr", base.lr()), f.integer("--batch-size", base.batchSize()), f.longValue("--seed", base.seed()),
                 f.integer("--limit", base.limit()), f.has("--init") ? WeightInit.parse(f.string("--init", null)) : base.init(),
                 f.number("--momentum", base.momentum()), f.number("--weight-decay", base.weightDecay()),
-                f.has("--schedule") ? LearningRateSchedule.parse(f.string("--schedule", null)) : base.schedule());
+                f.has("--schedule") ? LearningRateSchedule.parse(f.string("--schedule", null)) : base.schedule(),
+                f.number("--clip-norm", base.clipNorm()));
         String variant = f.string("--variant", "nin");
         var spec = NinVariants.named(variant, Nin.spec(config.resize()));  // rejects a too-small --resize, naming the minimum
         spec.outputShape(Shape.of(1, 1, config.resize(), config.resize()));  // and a size a variant cannot take
@@ -163,6 +170,7 @@ final class TrainCommand implements Command {
         if (config.schedule() != LearningRateSchedule.CONSTANT) b.append(" (").append(config.schedule().label()).append(')');
         if (config.momentum() > 0) b.append(", momentum ").append(plain(config.momentum()));
         if (config.weightDecay() > 0) b.append(", weight decay ").append(plain(config.weightDecay()));
+        if (config.clipNorm() > 0) b.append(", gradient norm clipped at ").append(plain(config.clipNorm()));
         return b.toString();
     }
 
@@ -174,6 +182,7 @@ final class TrainCommand implements Command {
     /** The default folder's name tells runs with another optimizer apart ("" for the chapter's). */
     static String optimizerSuffix(TrainingConfig config) {
         return (config.momentum() > 0 ? "-m" + plain(config.momentum()) : "") + (config.weightDecay() > 0 ? "-wd" + plain(config.weightDecay()) : "")
-                + (config.schedule() != LearningRateSchedule.CONSTANT ? "-" + config.schedule().label() : "");
+                + (config.schedule() != LearningRateSchedule.CONSTANT ? "-" + config.schedule().label() : "")
+                + (config.clipNorm() > 0 ? "-clip" + plain(config.clipNorm()) : "");
     }
 }

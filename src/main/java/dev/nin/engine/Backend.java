@@ -143,8 +143,16 @@ public interface Backend extends AutoCloseable {
      */
     void resizeBilinear(Tensor src, Tensor dst);
 
-    /** Σ t[i]², waiting for pending work; used sparingly (gradient norms for divergence checks). */
+    /** Σ t[i]², waiting for pending work; used sparingly (gradient norms for divergence checks and clipping). */
     double sumOfSquares(Tensor t);
+
+    /**
+     * t = c · t, in place (clipping the gradients' norm). By default through {@link #sgdStep} with the tensor as both
+     * operands, t −= (1 − c) · t, which every backend already has; the CPU and the reference multiply directly.
+     */
+    default void scale(Tensor t, float c) {
+        sgdStep(t, t, 1 - c);
+    }
 
     /** Peak memory the backend has used so far, in bytes (device memory for the GPU, resident memory for the CPU). */
     long peakMemoryBytes();

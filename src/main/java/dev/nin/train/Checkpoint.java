@@ -34,7 +34,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters, Map<String, float[]> velocities) {
     private static final byte[] MAGIC = "NIN-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 3;  // 2 added the weight initialisation, 3 momentum, weight decay, schedule, velocities
+    private static final int VERSION = 4;  // 2 added the weight initialisation, 3 momentum, weight decay, schedule, velocities, 4 the clip norm
 
     /** Thrown when a checkpoint file cannot be read; the message names the file and what is wrong. */
     public static final class BrokenException extends IOException {
@@ -95,6 +95,7 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             out.writeDouble(config.momentum());
             out.writeDouble(config.weightDecay());
             out.writeUTF(config.schedule().label());
+            out.writeDouble(config.clipNorm());
             out.writeInt(epochs.size());
             for (EpochMetrics m : epochs) {
                 out.writeInt(m.epoch());
@@ -135,6 +136,14 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
                     throw new BrokenException(file, "impossible optimizer settings (" + e.getMessage() + ")", e);
                 }
             }  // versions 1 and 2 predate the choice: plain SGD at a constant rate
+            if (version >= 4) {
+                double clipNorm = in.readDouble();
+                try {
+                    config = config.withClipNorm(clipNorm);
+                } catch (IllegalArgumentException e) {
+                    throw new BrokenException(file, "impossible clip norm (" + e.getMessage() + ")", e);
+                }
+            }  // versions 1 to 3 predate it: no clipping
             int n = in.readInt();
             List<EpochMetrics> epochs = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -137,7 +137,7 @@ public final class Trainer {
         Network net = new Network(backend, spec, Shape.of(1, 1, config.resize(), config.resize()), config.batchSize());
         Inputs inputs = new Inputs(backend, config.batchSize(), train.height(), train.width(), config.resize());
         List<EpochMetrics> epochs = new ArrayList<>();
-        Sgd sgd = new Sgd(net, config.momentum(), config.weightDecay());
+        Sgd sgd = new Sgd(net, config.momentum(), config.weightDecay(), config.clipNorm());
         // tag::resume[]
         if (cp != null) {
             cp.restore(net, sgd);

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param momentum    SGD's momentum, PyTorch's (0, the chapter's, is plain SGD; below 1)
  * @param weightDecay PyTorch's weight_decay: wd·w added to each gradient (0, the chapter's, adds nothing)
  * @param schedule    how lr changes over the run's steps ({@link LearningRateSchedule#CONSTANT} is the chapter's)
+ * @param clipNorm    the largest L2 norm all gradients together may have before a step ({@link Sgd}); 0, the
+ *                    chapter's, leaves them as they are
  */
 public record TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init,
-                             double momentum, double weightDecay, LearningRateSchedule schedule) {
+                             double momentum, double weightDecay, LearningRateSchedule schedule, double clipNorm) {
 
     public TrainingConfig {
         require(resize > 0, "--resize must be a positive number of pixels, got " + resize);
@@ -26,6 +28,13 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         require(momentum >= 0 && momentum < 1, "--momentum must be at least 0 and below 1 (0.9 is usual), got " + momentum);
         require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be 0 or a positive number (5e-4 is usual), got " + weightDecay);
         require(schedule != null, "--schedule must be constant or warmup-cosine");
+        require(clipNorm >= 0 && Double.isFinite(clipNorm), "--clip-norm must be 0 (none) or a positive number (5 is usual here), got " + clipNorm);
+    }
+
+    /** Without clipping, the chapter's. */
+    public TrainingConfig(int resize, int epochs, double lr, int batchSize, long seed, int limit, WeightInit init,
+                          double momentum, double weightDecay, LearningRateSchedule schedule) {
+        this(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule, 0);
     }
 
     /** Plain SGD at a constant rate, the chapter's optimizer. */
@@ -44,15 +53,19 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
     }
 
     public TrainingConfig withEpochs(int epochs) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule, clipNorm);
     }
 
     public TrainingConfig withInit(WeightInit init) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule, clipNorm);
     }
 
     public TrainingConfig withOptimizer(double momentum, double weightDecay, LearningRateSchedule schedule) {
-        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule);
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule, clipNorm);
+    }
+
+    public TrainingConfig withClipNorm(double clipNorm) {
+        return new TrainingConfig(resize, epochs, lr, batchSize, seed, limit, init, momentum, weightDecay, schedule, clipNorm);
     }
 
     /** The configuration as it is written into run records and checkpoints. */
@@ -68,6 +81,7 @@ public record TrainingConfig(int resize, int epochs, double lr, int batchSize, l
         m.put("momentum", momentum);
         m.put("weightDecay", weightDecay);
         m.put("schedule", schedule.label());
+        if (clipNorm > 0) m.put("clipNorm", clipNorm);  // records made before clipping existed have none
         return m;
     }
 

@@ -38,7 +38,7 @@ class TuningRunsTest {
         assertThat(rows).extracting(TuningRuns.Row::name).containsExactly("base", "lr0.1", "xavier", "a-worse");  // the base, then the best first
         String table = TuningRuns.table(rows);
         assertThat(table)
-                .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0 |–; –")
+                .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0 |–")
                 .contains("|`lr0.1` |kaiming init, lr *0.1*, batch 64, 30,000 images × 2 epochs, plain SGD |1 |0.750 |+0.100 |2.0 |0")
                 .contains("|`xavier` |*xavier* init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
         assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2");
@@ -65,7 +65,7 @@ class TuningRunsTest {
         RunRecords.write(withClasses(run(1, 0.02, "kaiming", 0.85, 0.4), open), results.resolve("cpu/tuning/cosine-s1.json"));
         RunRecords.write(run(2, 0.02, "kaiming", 0.80, 0.4), results.resolve("cpu/tuning/cosine-s2.json"));  // an older record: no split
         List<TuningRuns.Row> rows = TuningRuns.read(results);
-        assertThat(TuningRuns.table(rows)).contains("|0 |sandal, shirt; none; –\n");
+        assertThat(TuningRuns.table(rows)).contains("|0 |0: sandal, shirt; 1: none; 2: –\n");
         assertThat(TuningRuns.attributes(rows)).contains(":tuning-cosine-runs-shutting-out-a-class: 1");
     }
 

@@ -106,7 +106,21 @@ class TorchOracleTest {
         assertThat(curve.holds()).as(curve.toString()).isTrue();
     }
 
+    /**
+     * The default's optimizer: momentum 0.9 and the gradients' norm clipped (here at 0.5, below most steps' norm at
+     * this batch, so nearly every step is clipped) against torch.nn.utils.clip_grad_norm_ before torch's step.
+     */
+    @Test
+    void fiftyClippedMomentumStepsFollowPyTorchsLossCurve() throws Exception {
+        CurveAgreement curve = fiftyStepsAgainstPyTorch(0.02f, 0.9, 0, 0.5);
+        assertThat(curve.holds()).as(curve.toString()).isTrue();
+    }
+
     private CurveAgreement fiftyStepsAgainstPyTorch(float lr, double momentum, double weightDecay) throws Exception {
+        return fiftyStepsAgainstPyTorch(lr, momentum, weightDecay, 0);
+    }
+
+    private CurveAgreement fiftyStepsAgainstPyTorch(float lr, double momentum, double weightDecay, double clipNorm) throws Exception {
         int steps = 50, batch = 4, resize = 72;
         Images train = trainingImages(steps * batch);
         try (Backend cpu = Backends.open("cpu")) {
@@ -115,7 +129,7 @@ class TorchOracleTest {
             Map<String, Safetensors.Array> toTorch = parameters(net);
             Inputs inputs = new Inputs(cpu, batch, train.height(), train.width(), resize);
             Tensor stats = cpu.allocate(Shape.of(2));
-            Sgd sgd = new Sgd(net, momentum, weightDecay);
+            Sgd sgd = new Sgd(net, momentum, weightDecay, clipNorm);
             float[] losses = new float[steps], xs = null, labels = new float[steps * batch], masks = null;
             Shape maskShape = null;
             int step = 0;
@@ -143,12 +157,14 @@ class TorchOracleTest {
             toTorch.put("labels", new Safetensors.Array(Shape.of(steps, batch), labels));
             toTorch.put("mask", new Safetensors.Array(prepend(steps, maskShape), masks));
             Map<String, Safetensors.Array> torch = ask("sgd", toTorch, "--lr", Float.toString(lr),
-                    "--momentum", Double.toString(momentum), "--weight-decay", Double.toString(weightDecay));
+                    "--momentum", Double.toString(momentum), "--weight-decay", Double.toString(weightDecay), "--clip-norm", Double.toString(clipNorm));
+            if (clipNorm > 0) assertThat(sgd.clippedSteps()).as("steps clipped at %s", clipNorm).isGreaterThan(steps / 2);
 
             CurveAgreement curve = CurveAgreement.of(losses, torch.get("f32.loss").values(), torch.get("spread.loss").values());
-            String optimizer = sgd.isPlain() ? "" : String.format(java.util.Locale.ROOT, ", momentum %s, weight decay %s",
+            String optimizer = (sgd.isPlain() ? "" : String.format(java.util.Locale.ROOT, ", momentum %s, weight decay %s",
                     java.math.BigDecimal.valueOf(momentum).stripTrailingZeros().toPlainString(),
-                    java.math.BigDecimal.valueOf(weightDecay).stripTrailingZeros().toPlainString());
+                    java.math.BigDecimal.valueOf(weightDecay).stripTrailingZeros().toPlainString()))
+                    + (clipNorm > 0 ? ", gradient norm clipped at " + clipNorm + " (" + sgd.clippedSteps() + " of " + steps + " steps)" : "");
             System.out.println("torch oracle, SGD" + optimizer + ": " + curve);
             OracleReport.add(cpu.device(), "50 SGD steps, resize 72, batch 4, lr " + lr + optimizer + ", dropout on", curve);
             return curve;

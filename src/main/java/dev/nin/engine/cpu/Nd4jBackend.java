@@ -508,6 +508,11 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public void scale(Tensor t, float c) {
+        flat(t).muli(c);
+    }
+
+    @Override
     public double sumOfSquares(Tensor t) {
         double norm = flat(t).norm2Number().doubleValue();
         return norm * norm;

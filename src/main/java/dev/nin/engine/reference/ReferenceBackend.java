@@ -306,6 +306,12 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void scale(Tensor t, float c) {
+        float[] T = a(t);
+        for (int i = 0; i < n(t); i++) T[i] *= c;
+    }
+
+    @Override
     public double sumOfSquares(Tensor t) {
         double s = 0;
         float[] T = a(t);
