@@ -235,6 +235,7 @@ public final class TrainingPlot {
         parts.add(String.valueOf(c.getOrDefault("network", "NiN")));
         Double lr = ResultTables.lr(run);
         if (lr != null) parts.add("lr " + ResultTables.lrText(lr));
+        for (String o : VariantRuns.optimizer(c).split(", ")) if (!o.isEmpty()) parts.add(o);  // momentum, schedule, clipping
         Object init = c.get("init");
         parts.add(init == null ? "Xavier init" : capitalised(String.valueOf(init)) + " init"); // records before --init were Xavier
         if (c.get("resize") != null) parts.add("resize " + c.get("resize"));

@@ -94,6 +94,8 @@ final class VariantRuns {
         if (momentum != null && Double.parseDouble(String.valueOf(momentum)) != 0) sb.append(", momentum ").append(momentum);
         if (decay != null && Double.parseDouble(String.valueOf(decay)) != 0) sb.append(", weight decay ").append(decay);
         if (schedule != null && !"constant".equals(schedule)) sb.append(", ").append(schedule);
+        Object clip = c.get("clipNorm");
+        if (clip != null && Double.parseDouble(String.valueOf(clip)) != 0) sb.append(", gradient norm clipped at ").append(clip);
         return sb.toString();
     }
 

@@ -69,6 +69,17 @@ class TuningRunsTest {
         assertThat(TuningRuns.attributes(rows)).contains(":tuning-cosine-runs-shutting-out-a-class: 1");
     }
 
+    @Test
+    void aPyTorchRowSaysSoAndShowsNoMinutes(@TempDir Path results) throws Exception {
+        RunRecords.write(run(1, 0.05, "kaiming", 0.70, 1.0), results.resolve("cpu/variants/nin-s1.json"));
+        RunRecord ours = run(0, 0.02, "kaiming", 0.80, 0.5);
+        RunRecord torch = new RunRecord("train", ours.config(), "pytorch", "2 cores, AMD EPYC (PyTorch 1.13)", Map.of(), ours.epochs(),
+                100, 0, 300, RunRecord.COMPLETED, "");
+        RunRecords.write(torch, results.resolve("cpu/tuning/torch-cosine-s0.json"));
+        assertThat(TuningRuns.table(TuningRuns.read(results)))
+                .contains("|`torch-cosine` |*in PyTorch* (scripts/torch_default.py): kaiming init, lr *0.02*", "|+0.100 |– |0 |–\n");
+    }
+
     static RunRecord withClasses(RunRecord r, ClassCounts c) {
         EpochMetrics e = r.lastEpoch();
         return new RunRecord(r.kind(), r.config(), r.backend(), r.device(), r.provenance(),

@@ -133,7 +133,7 @@ class UserErrorsTest {
     @Test
     void aMomentumRunSaysSoAndResumesOnlyWithTheSameOptimizer() throws IOException {
         assertThat(nin(train("--lr", "0.05", "--schedule", "constant", "--momentum", "0.9", "--weight-decay", "5e-4"))).as(err()).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("lr 0.05, momentum 0.9, weight decay 0.0005, batch 4");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("lr 0.05, momentum 0.9, weight decay 0.0005, gradient norm clipped at 5, batch 4");
         assertThat(dev.nin.train.Checkpoint.read(tmp.resolve("run").resolve(Trainer.CHECKPOINT)).velocities()).isNotEmpty();
         assertThat(nin(train("--epochs", "2", "--lr", "0.05", "--schedule", "constant", "--momentum", "0.5", "--weight-decay", "5e-4", "--resume")))
                 .isEqualTo(Failures.BAD_INPUT);
