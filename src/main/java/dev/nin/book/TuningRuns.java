@@ -102,7 +102,7 @@ final class TuningRuns {
             String range = acc.length < 2 ? "" : " (%.3f – %.3f)".formatted(Arrays.stream(acc).min().orElse(0), Arrays.stream(acc).max().orElse(0));
             String delta = base == null || r == base ? "–" : "%+.3f".formatted(r.mean() - base.mean());
             double minutes = r.runs().stream().mapToDouble(RunRecord::wallSeconds).average().orElse(0) / 60;
-            long dead = r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
+            long dead = dead(r);
             String recipe = "%s init, lr %s, batch %s, %s images × %s epochs, %s".formatted(differs(base, c, "init"), differs(base, c, "lr"),
                     differs(base, c, "batchSize"), examples(base, c), differs(base, c, "epochs"), optimizer(c));
             if (PYTORCH.equals(r.runs().getFirst().backend())) recipe = "*in PyTorch* (scripts/torch_default.py): " + recipe;
@@ -133,6 +133,11 @@ final class TuningRuns {
         }).toList());
     }
 
+    /** A row's runs that did not complete, or completed at ln 10: dead, stopped by the health check or not. */
+    static long dead(Row r) {
+        return r.runs().stream().filter(x -> !x.outcome().equals(RunRecord.COMPLETED) || VariantRuns.endsAtLnTen(x)).count();
+    }
+
     /** How many of a row's runs ended with some class never answered (runs without the split are not counted). */
     static long runsShuttingOutAClass(Row r) {
         return r.runs().stream().map(RunRecord::lastEpoch)
@@ -161,7 +166,7 @@ final class TuningRuns {
      * Attributes for the prose: {@code {tuning-NAME-mean}}, {@code {tuning-NAME-delta}} (signed, from the base) and
      * {@code {tuning-NAME-seeds}} for every row, NAME with dots as underscores; {@code {tuning-base-mean}};
      * {@code {tuning-NAME-lowest}}: its lowest final test accuracy; {@code {tuning-NAME-runs-shutting-out-a-class}}:
-     * its runs whose last epoch never answered some class.
+     * its runs whose last epoch never answered some class; {@code {tuning-NAME-dead}}: its dead runs.
      */
     static String attributes(List<Row> rows) {
         Row base = rows.stream().filter(r -> r.name().equals(BASE)).findFirst().orElse(null);
@@ -173,6 +178,7 @@ final class TuningRuns {
             sb.append(":%s-seeds: %d%n".formatted(key, r.runs().size()));
             if (base != null) sb.append(String.format(Locale.ROOT, ":%s-delta: %+.3f%n", key, r.mean() - base.mean()));
             sb.append(":%s-runs-shutting-out-a-class: %d%n".formatted(key, runsShuttingOutAClass(r)));
+            sb.append(":%s-dead: %d%n".formatted(key, dead(r)));
         }
         return sb.toString();
     }

@@ -41,7 +41,8 @@ class TuningRunsTest {
                 .contains("|the short recipe (base) |kaiming init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.650 (0.600 – 0.700) |– |2.0 |0 |–")
                 .contains("|`lr0.1` |kaiming init, lr *0.1*, batch 64, 30,000 images × 2 epochs, plain SGD |1 |0.750 |+0.100 |2.0 |0")
                 .contains("|`xavier` |*xavier* init, lr 0.05, batch 64, 30,000 images × 2 epochs, plain SGD |1, 2 |0.300 (0.100 – 0.500) |-0.350 |2.0 |1");
-        assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2");
+        assertThat(TuningRuns.attributes(rows)).contains(":tuning-lr0_1-mean: 0.750", ":tuning-xavier-delta: -0.350", ":tuning-base-seeds: 2",
+                ":tuning-xavier-dead: 1", ":tuning-lr0_1-dead: 0", ":tuning-xavier-lowest: 0.100");
     }
 
     @Test
