@@ -332,6 +332,11 @@ public final class GpuCheck {
         ref.sgdStep(w.ref, dw.ref, 0.1f);
         gpu.sgdStep(w.gpu, dw.gpu, 0.1f);
         compare("sgdStep lr 0.1 (product rounded, then difference)", w, 0);
+        // clipping's scale: the reference multiplies once, the GPU takes Backend's default t - (1 - c)·t, two roundings
+        Twin g = randomTwin(s);
+        ref.scale(g.ref, 0.3f);
+        gpu.scale(g.gpu, 0.3f);
+        compare("scale by 0.3 (clipping; as t - 0.7·t on the GPU)", g, 1e-6);
     }
 
     private void sgdMomentum() {
