@@ -37,12 +37,12 @@ final class TrainCommand implements Command {
      * 60,000 training images enlarged to 72×72 (NiN needs at least 67), 2 epochs, batches of 64, Kaiming (He)
      * initialisation with the class layer opened (its weights zero, its biases 0.5: every class channel starts alive),
      * SGD with momentum 0.9 at lr 0.02, warmed up over the first 5 % of the steps and lowered along a cosine, the
-     * gradients' norm clipped at 5 (a typical step's is 1 to 4; the rare spikes of 10 to 50 are what kill NiN's
-     * ten-channel layers, in PyTorch too: docs/results/cpu/tuning/torch-*). Still the
+     * gradients' norm clipped at 5 (a rare outsized step is what silences one of NiN's ten-channel layers for good,
+     * in PyTorch too: docs/results/cpu/tuning/torch-*). Still the
      * chapter's network; the start and the optimizer differ. Its runs are docs/results/cpu/tuning/default-s*.json.
      * At resize 72 and a short budget the chapter's Xavier init keeps the loss at ln 10 for an epoch or more, plain
      * SGD at the chapter's lr 0.1 and batch 128 had not left chance after 2 epochs of 30,000 images, and with plain
-     * Kaiming every run lost a class or two for good (docs/results/cpu/tuning/: every change measured).
+     * Kaiming each of its three runs lost a class or two for good (docs/results/cpu/tuning/: every change measured).
      */
     static final TrainingConfig QUICK = new TrainingConfig(72, 2, 0.02, 64, 0, 0, WeightInit.KAIMING_LIVE_CLASSES)
             .withOptimizer(0.9, 0, LearningRateSchedule.WARMUP_COSINE).withClipNorm(5);
