@@ -1,6 +1,7 @@
 package dev.nin.train;
 
 import dev.nin.train.record.AtomicFile;
+import dev.nin.train.record.ClassCounts;
 import dev.nin.train.record.EpochMetrics;
 
 import java.io.BufferedInputStream;
@@ -34,7 +35,7 @@ import java.util.zip.CheckedOutputStream;
  */
 public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<String, float[]> parameters, Map<String, float[]> velocities) {
     private static final byte[] MAGIC = "NIN-CKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int VERSION = 4;  // 2 added the weight initialisation, 3 momentum, weight decay, schedule, velocities, 4 the clip norm
+    private static final int VERSION = 4;  // 2 added the weight initialisation, 3 momentum, weight decay, schedule, velocities, 4 the clip norm and the test set by class
 
     /** Thrown when a checkpoint file cannot be read; the message names the file and what is wrong. */
     public static final class BrokenException extends IOException {
@@ -100,6 +101,7 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             for (EpochMetrics m : epochs) {
                 out.writeInt(m.epoch());
                 for (double d : new double[]{m.loss(), m.trainAcc(), m.testAcc(), m.epochSeconds(), m.examplesPerSecond()}) out.writeDouble(d);
+                writeClassCounts(out, m.testByClass());
             }
             writeArrays(out, parameters);
             writeArrays(out, velocities);
@@ -147,7 +149,10 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             int n = in.readInt();
             List<EpochMetrics> epochs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                epochs.add(new EpochMetrics(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
+                int epoch = in.readInt();
+                double loss = in.readDouble(), trainAcc = in.readDouble(), testAcc = in.readDouble(), seconds = in.readDouble(), perSecond = in.readDouble();
+                ClassCounts byClass = version >= 4 ? readClassCounts(in, file) : null;  // versions 1 to 3 kept no split
+                epochs.add(new EpochMetrics(epoch, loss, trainAcc, testAcc, seconds, perSecond, byClass));
             }
             Map<String, float[]> parameters = readArrays(in);
             Map<String, float[]> velocities = version >= 3 ? readArrays(in) : Map.of();
@@ -182,5 +187,30 @@ public record Checkpoint(TrainingConfig config, List<EpochMetrics> epochs, Map<S
             arrays.put(name, v);
         }
         return arrays;
+    }
+
+    /** An epoch's test set by class (format 4): a flag, then the class count and three counts per class. */
+    private static void writeClassCounts(DataOutputStream out, ClassCounts c) throws IOException {
+        out.writeBoolean(c != null);
+        if (c == null) return;
+        out.writeInt(c.classes());
+        for (List<Integer> counts : List.of(c.images(), c.correct(), c.predicted())) for (int v : counts) out.writeInt(v);
+    }
+
+    private static ClassCounts readClassCounts(DataInputStream in, Path file) throws IOException {
+        if (!in.readBoolean()) return null;
+        int k = in.readInt();
+        if (k < 1 || k > 1_000) throw new BrokenException(file, "an epoch's class counts name " + k + " classes", null);
+        List<List<Integer>> counts = new ArrayList<>();
+        for (int part = 0; part < 3; part++) {
+            List<Integer> l = new ArrayList<>();
+            for (int c = 0; c < k; c++) l.add(in.readInt());
+            counts.add(l);
+        }
+        try {
+            return new ClassCounts(counts.get(0), counts.get(1), counts.get(2));
+        } catch (IllegalArgumentException e) {
+            throw new BrokenException(file, "impossible class counts (" + e.getMessage() + ")", e);
+        }
     }
 }

@@ -67,6 +67,8 @@ class TrainerTest {
         RunRecord resumed = trainer(CONFIG, parts).train(TRAIN, TEST, true);
         assertThat(resumed.outcome()).isEqualTo(RunRecord.COMPLETED);
         assertThat(results(resumed.epochs())).isEqualTo(results(uninterrupted.epochs()));
+        assertThat(resumed.epochs().getFirst().testByClass()).as("the checkpoint keeps the first epoch's split by class")
+                .isNotNull().isEqualTo(uninterrupted.epochs().getFirst().testByClass());
     }
     // end::resume[]
     // tag::resume-momentum[]
