@@ -129,6 +129,9 @@ final class TuningRuns {
             String seed = x.config().get("seed") + ": ";
             if (last == null || last.testByClass() == null) return seed + "–";
             List<Integer> never = last.testByClass().neverAnswered();
+            if (never.size() == last.testByClass().classes() - 1)  // one answer for every image: a dead run
+                return seed + "all but " + FashionMnist.CLASS_NAMES.get(java.util.stream.IntStream.range(0, last.testByClass().classes())
+                        .filter(c -> !never.contains(c)).findFirst().orElseThrow()) + " (one answer for every image)";
             return seed + (never.isEmpty() ? "none" : String.join(", ", never.stream().map(FashionMnist.CLASS_NAMES::get).toList()));
         }).toList());
     }

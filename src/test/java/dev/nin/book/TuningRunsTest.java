@@ -65,9 +65,11 @@ class TuningRunsTest {
         RunRecords.write(withClasses(run(0, 0.02, "kaiming", 0.74, 0.7), shutOut), results.resolve("cpu/tuning/cosine-s0.json"));
         RunRecords.write(withClasses(run(1, 0.02, "kaiming", 0.85, 0.4), open), results.resolve("cpu/tuning/cosine-s1.json"));
         RunRecords.write(run(2, 0.02, "kaiming", 0.80, 0.4), results.resolve("cpu/tuning/cosine-s2.json"));  // an older record: no split
+        ClassCounts dead = ClassCounts.of(10, new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[]{5, 5, 5, 5, 5, 5, 5, 5, 5, 5});
+        RunRecords.write(withClasses(run(3, 0.02, "kaiming", 0.10, 2.3026), dead), results.resolve("cpu/tuning/cosine-s3.json"));
         List<TuningRuns.Row> rows = TuningRuns.read(results);
-        assertThat(TuningRuns.table(rows)).contains("|0 |0: sandal, shirt; 1: none; 2: –\n");
-        assertThat(TuningRuns.attributes(rows)).contains(":tuning-cosine-runs-shutting-out-a-class: 1");
+        assertThat(TuningRuns.table(rows)).contains("|1 |0: sandal, shirt; 1: none; 2: –; 3: all but sandal (one answer for every image)\n");
+        assertThat(TuningRuns.attributes(rows)).contains(":tuning-cosine-runs-shutting-out-a-class: 2", ":tuning-cosine-dead: 1");
     }
 
     @Test
