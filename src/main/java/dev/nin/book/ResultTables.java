@@ -7,7 +7,6 @@ import dev.nin.book.ResultsPartials.TorchBench;
 import dev.nin.data.FashionMnist;
 import dev.nin.train.record.BenchRecord;
 import dev.nin.train.record.BenchRecord.Measurement;
-import dev.nin.train.record.ClassCounts;
 import dev.nin.train.record.EpochMetrics;
 import dev.nin.train.record.LayerActivity;
 import dev.nin.train.record.RunRecord;
@@ -66,20 +65,11 @@ final class ResultTables {
         sb.append("Wall time:: ").append(fixed(r.wallSeconds(), 1)).append(" s\n");
         EpochMetrics last = r.lastEpoch();
         if (last != null && last.testByClass() != null)
-            sb.append("Test accuracy by class (类别), last epoch:: ").append(text(byClass(last.testByClass()))).append('\n');
+            sb.append("Test accuracy by class (类别), last epoch:: ").append(text(last.testByClass().summary(FashionMnist.CLASS_NAMES))).append('\n');
         sb.append("Record:: ").append(ResultTables.recordLink(path)).append(", its machine in ")
                 .append("xref:appendix-records.adoc#").append(anchor(entry.name())).append("[the records appendix]\n\n");
         sb.append(epochTable(r)).append('\n');
         return sb.toString();
-    }
-
-    /** "t-shirt 0.85, trouser 0.97, …", then the classes never answered, if any. */
-    static String byClass(ClassCounts c) {
-        List<String> parts = new ArrayList<>();
-        for (int k = 0; k < c.classes(); k++) parts.add(FashionMnist.CLASS_NAMES.get(k) + " " + fixed(c.accuracy(k), 2));
-        String never = c.neverAnswered().isEmpty() ? "; every class answered"
-                : "; never answered: " + String.join(", ", c.neverAnswered().stream().map(FashionMnist.CLASS_NAMES::get).toList());
-        return String.join(", ", parts) + never;
     }
 
     /**

@@ -105,8 +105,8 @@ final class TuningRuns {
             long dead = dead(r);
             String recipe = "%s init, lr %s, batch %s, %s images × %s epochs, %s".formatted(differs(base, c, "init"), differs(base, c, "lr"),
                     differs(base, c, "batchSize"), examples(base, c), differs(base, c, "epochs"), optimizer(c));
-            if (PYTORCH.equals(r.runs().getFirst().backend())) recipe = "*in PyTorch* (scripts/torch_default.py): " + recipe;
             boolean pytorch = PYTORCH.equals(r.runs().getFirst().backend());  // a cross-check of outcomes, timed alongside other work
+            if (pytorch) recipe = "*in PyTorch* (scripts/torch_default.py): " + recipe;
             sb.append("|%s |%s |%s |%s |%s |%s |%d |%s%n".formatted(
                     r.name().equals(BASE) ? "the short recipe (base)" : "`" + r.name() + "`", recipe,
                     String.join(", ", r.runs().stream().map(x -> String.valueOf(x.config().get("seed"))).toList()),

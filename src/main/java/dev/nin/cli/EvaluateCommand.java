@@ -11,7 +11,6 @@ import dev.nin.train.Inputs;
 import dev.nin.train.Network;
 import dev.nin.train.Safetensors;
 import dev.nin.train.Weights;
-import dev.nin.train.record.ClassCounts;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,7 +77,7 @@ final class EvaluateCommand implements Command {
             Evaluation.Result result = Evaluation.evaluate(net, inputs, test, b, backend.allocate(Shape.of(2)), true);
             out.println(selection.reason());
             out.printf(Locale.ROOT, "test acc %.4f on %,d test images (resize %d, %s, %s)%n", result.accuracy(), test.count(), resize, file, backend.device());
-            out.println(byClass(result.byClass()));
+            out.println("by class: " + result.byClass().summary(FashionMnist.CLASS_NAMES));
         }
         return 0;
     }
@@ -92,15 +91,5 @@ final class EvaluateCommand implements Command {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--weights " + file + ": its metadata gives resize '" + r + "', not a whole number; pass --resize", e);
         }
-    }
-
-    /** The accuracy of each class on one line, and the classes never answered, if any. */
-    static String byClass(ClassCounts c) {
-        StringBuilder sb = new StringBuilder("by class:");
-        for (int k = 0; k < c.classes(); k++)
-            sb.append(String.format(Locale.ROOT, " %s %.2f%s", FashionMnist.CLASS_NAMES.get(k), c.accuracy(k), k + 1 < c.classes() ? "," : ""));
-        if (!c.neverAnswered().isEmpty())
-            sb.append("; never answered: ").append(String.join(", ", c.neverAnswered().stream().map(FashionMnist.CLASS_NAMES::get).toList()));
-        return sb.toString();
     }
 }

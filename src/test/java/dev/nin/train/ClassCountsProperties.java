@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -89,5 +90,8 @@ class ClassCountsProperties {
         assertThat(RunRecords.read(dir.resolve("without.json"), EpochMetrics.class)).isEqualTo(without);
         assertThat(java.nio.file.Files.readString(dir.resolve("without.json"))).doesNotContain("testByClass");
         assertThat(Trainer.neverAnswered(c)).startsWith("never answered on the test set: class 1 (trouser), whose 1 images");
+        assertThat(c.summary(List.of("a", "b", "c"))).isEqualTo("a 1.00, b 0.00, c 1.00; never answered: b");
+        assertThat(ClassCounts.of(2, new int[]{0, 1}, new int[]{0, 0}).summary(List.of("a", "b"))).isEqualTo("a 1.00, b 0.00; never answered: b");
+        assertThat(ClassCounts.of(2, new int[]{0, 1}, new int[]{1, 0}).summary(List.of("a", "b"))).isEqualTo("a 0.00, b 0.00; every class answered");
     }
 }

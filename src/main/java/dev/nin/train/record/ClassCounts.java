@@ -2,6 +2,7 @@ package dev.nin.train.record;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The test set class by class (类别): how many images of each class there are, how many of them the network
@@ -50,6 +51,18 @@ public record ClassCounts(List<Integer> images, List<Integer> correct, List<Inte
     /** The fraction of class {@code c}'s images classified right (0 when there are none). */
     public double accuracy(int c) {
         return images.get(c) == 0 ? 0 : (double) correct.get(c) / images.get(c);
+    }
+
+    /**
+     * "t-shirt 0.85, trouser 0.97, …; every class answered", or "…; never answered: sandal, shirt": each class's
+     * accuracy to two places under {@code names} (label order), then the classes never answered.
+     */
+    public String summary(List<String> names) {
+        List<String> parts = new ArrayList<>();
+        for (int c = 0; c < classes(); c++) parts.add(String.format(Locale.ROOT, "%s %.2f", names.get(c), accuracy(c)));
+        List<Integer> never = neverAnswered();
+        return String.join(", ", parts) + (never.isEmpty() ? "; every class answered"
+                : "; never answered: " + String.join(", ", never.stream().map(names::get).toList()));
     }
 
     /** The classes the network never answered: their images are all classified wrong. */
